@@ -1,0 +1,102 @@
+package io.hyphae.contracts.chain;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.time.Duration;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.request.Transaction;
+import org.web3j.protocol.core.methods.response.EthEstimateGas;
+import org.web3j.protocol.core.methods.response.EthSendTransaction;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.protocol.exceptions.TransactionException;
+import org.web3j.tx.RawTransactionManager;
+import org.web3j.tx.response.PollingTransactionReceiptProcessor;
+import org.web3j.utils.Numeric;
+
+/**
+ * Signs and sends the transactions of one account and waits for their receipts. One sender per
+ * account, so nonces come from one place. web3j polls for receipts every 15 s by default; this
+ * polls every few milliseconds, which a local chain answers in time.
+ */
+public final class TransactionSender {
+
+  private static final Duration RECEIPT_POLL = Duration.ofMillis(5);
+
+  private final ChainConnection chain;
+  private final Credentials credentials;
+  private final RawTransactionManager manager;
+  private final PollingTransactionReceiptProcessor receipts;
+
+  public TransactionSender(
+      ChainConnection chain, Credentials credentials, Duration receiptTimeout) {
+    this.chain = chain;
+    this.credentials = credentials;
+    long attempts = Math.max(1, receiptTimeout.toMillis() / RECEIPT_POLL.toMillis());
+    this.receipts =
+        new PollingTransactionReceiptProcessor(
+            chain.web3j(), RECEIPT_POLL.toMillis(), (int) Math.min(attempts, Integer.MAX_VALUE));
+    this.manager = new RawTransactionManager(chain.web3j(), credentials, chain.chainId(), receipts);
+  }
+
+  public String address() {
+    return credentials.getAddress();
+  }
+
+  /**
+   * Deploys a contract: {@code creationCode} is its bytecode followed by its constructor arguments.
+   */
+  public TransactionReceipt deploy(byte[] creationCode, BigInteger value) {
+    return send(null, creationCode, value);
+  }
+
+  /** Sends a call with {@code data} to {@code to}; returns the mined, successful receipt. */
+  public TransactionReceipt call(String to, byte[] data, BigInteger value) {
+    return send(to, data, value);
+  }
+
+  private TransactionReceipt send(String to, byte[] data, BigInteger value) {
+    String dataHex = Numeric.toHexString(data);
+    try {
+      BigInteger gasPrice = chain.web3j().ethGasPrice().send().getGasPrice();
+      BigInteger gasLimit = estimateGas(to, dataHex, value);
+      EthSendTransaction sent =
+          to == null
+              ? manager.sendTransaction(gasPrice, gasLimit, null, dataHex, value, true)
+              : manager.sendTransaction(gasPrice, gasLimit, to, dataHex, value, false);
+      if (sent.hasError()) {
+        throw new ChainException("transaction rejected: " + sent.getError().getMessage());
+      }
+      TransactionReceipt receipt = receipts.waitForTransactionReceipt(sent.getTransactionHash());
+      if (!receipt.isStatusOK()) {
+        throw new ChainException("transaction " + receipt.getTransactionHash() + " reverted");
+      }
+      return receipt;
+    } catch (IOException | TransactionException e) {
+      throw new ChainException("transaction failed: " + e.getMessage(), e);
+    }
+  }
+
+  private BigInteger estimateGas(String to, String dataHex, BigInteger value) throws IOException {
+    Transaction tx = new Transaction(address(), null, null, null, to, value, dataHex);
+    EthEstimateGas estimate = chain.web3j().ethEstimateGas(tx).send();
+    if (estimate.hasError()) {
+      throw new ChainException("transaction would fail: " + estimate.getError().getMessage());
+    }
+    // A margin for state that changes between estimate and inclusion.
+    return estimate.getAmountUsed().multiply(BigInteger.valueOf(12)).divide(BigInteger.TEN);
+  }
+
+  /** The account's balance at the latest block, in wei. */
+  public BigInteger balance() {
+    try {
+      return chain
+          .web3j()
+          .ethGetBalance(address(), DefaultBlockParameterName.LATEST)
+          .send()
+          .getBalance();
+    } catch (IOException e) {
+      throw new ChainException("reading the balance of " + address() + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.37;
+
+import {HyphaeTest} from "./HyphaeTest.sol";
+import {ProviderRegistry} from "../../main/solidity/ProviderRegistry.sol";
+
+contract ProviderRegistryTest is HyphaeTest {
+    ProviderRegistry internal registry;
+    address internal alice = address(0xA11CE);
+    bytes internal peerId = hex"0025080212210279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798";
+
+    uint256 internal constant MIN_STAKE = 1 ether;
+    uint64 internal constant DELAY = 1 days;
+
+    function setUp() public {
+        registry = new ProviderRegistry(MIN_STAKE, DELAY);
+        vm.deal(alice, 100 ether);
+    }
+
+    function testRegisterRecordsStake() public {
+        vm.prank(alice);
+        registry.register{value: 2 ether}(peerId);
+        ProviderRegistry.Provider memory p = registry.providerOf(alice);
+        assertTrue(p.registered, "registered");
+        assertEq(p.stake, 2 ether, "stake");
+        assertEq(address(registry).balance, 2 ether, "registry holds the stake");
+    }
+
+    function testRegisterRejectsStakeBelowMinimum() public {
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.StakeTooLow.selector, 0.5 ether, MIN_STAKE));
+        registry.register{value: 0.5 ether}(peerId);
+    }
+
+    function testRegisterRejectsEmptyPeerId() public {
+        vm.prank(alice);
+        vm.expectRevert(ProviderRegistry.EmptyPeerId.selector);
+        registry.register{value: 1 ether}("");
+    }
+
+    function testRegisterTwiceReverts() public {
+        vm.startPrank(alice);
+        registry.register{value: 1 ether}(peerId);
+        vm.expectRevert(ProviderRegistry.AlreadyRegistered.selector);
+        registry.register{value: 1 ether}(peerId);
+        vm.stopPrank();
+    }
+
+    function testAddStakeNeedsRegistration() public {
+        vm.prank(alice);
+        vm.expectRevert(ProviderRegistry.NotRegistered.selector);
+        registry.addStake{value: 1 ether}();
+    }
+
+    function testUnbondThenWithdrawAfterDelay() public {
+        vm.startPrank(alice);
+        registry.register{value: 3 ether}(peerId);
+        registry.unbond(1 ether);
+        vm.expectRevert(
+            abi.encodeWithSelector(ProviderRegistry.UnbondingNotReady.selector, uint64(block.timestamp + DELAY))
+        );
+        registry.withdrawUnbonded();
+        vm.warp(block.timestamp + DELAY);
+        uint256 before = alice.balance;
+        registry.withdrawUnbonded();
+        vm.stopPrank();
+        assertEq(alice.balance - before, 1 ether, "paid out");
+        assertEq(registry.providerOf(alice).stake, 2 ether, "rest stays bonded");
+    }
+
+    function testUnbondMoreThanStakeReverts() public {
+        vm.startPrank(alice);
+        registry.register{value: 1 ether}(peerId);
+        vm.expectRevert(abi.encodeWithSelector(ProviderRegistry.InsufficientStake.selector, 2 ether, 1 ether));
+        registry.unbond(2 ether);
+        vm.stopPrank();
+    }
+
+    function testFuzzStakeIsConserved(uint96 initial, uint96 added, uint96 out) public {
+        uint256 first = bound(initial, MIN_STAKE, 20 ether);
+        uint256 more = bound(added, 1, 20 ether);
+        vm.startPrank(alice);
+        registry.register{value: first}(peerId);
+        registry.addStake{value: more}();
+        uint256 unbonded = bound(out, 1, first + more);
+        registry.unbond(unbonded);
+        vm.stopPrank();
+        ProviderRegistry.Provider memory p = registry.providerOf(alice);
+        assertEq(uint256(p.stake) + p.unbonding, address(registry).balance, "stake + unbonding = balance");
+    }
+}

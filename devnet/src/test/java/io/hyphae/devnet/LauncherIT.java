@@ -1,0 +1,72 @@
+package io.hyphae.devnet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The {@code ./hyphae} launcher, run as a user runs it (with the jars this build packaged). */
+class LauncherIT {
+
+  private static final Path ROOT =
+      Path.of(System.getProperty("hyphae.root", "..")).toAbsolutePath();
+
+  record Run(int exitCode, String stdout, String stderr) {}
+
+  private static Run hyphae(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(ROOT.resolve("hyphae").toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile());
+    builder.environment().put("HYPHAE_NO_BUILD", "1");
+    builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    Process process = builder.start();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("./hyphae " + String.join(" ", args) + " did not finish in 60 s");
+    }
+    return new Run(
+        process.exitValue(),
+        new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+        new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void unknownCommandPrintsUsageAndExitsTwo() throws Exception {
+    Run run = hyphae("frobnicate");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.stderr()).contains("unknown command 'frobnicate'").contains("usage: ./hyphae");
+  }
+
+  @Test
+  void noCommandPrintsUsageAndExitsTwo() throws Exception {
+    Run run = hyphae();
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.stderr()).contains("usage: ./hyphae");
+  }
+
+  @Test
+  void badOptionOfASubcommandPrintsItsUsageAndExitsTwo() throws Exception {
+    Run run = hyphae("devnet", "demo", "--no-such-option");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.stderr()).contains("Unknown option: '--no-such-option'").contains("Usage:");
+  }
+
+  @Test
+  void walletCommandRejectsAMalformedAddress() throws Exception {
+    Run run = hyphae("balance", "0x1234");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.stderr()).contains("not an address: 0x1234");
+  }
+
+  @Test
+  void demoRunsThroughTheLauncherAndExitsZero() throws Exception {
+    Run run = hyphae("demo");
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(run.stdout()).contains("ProviderRegistry at 0x").contains("no process left running");
+  }
+}
