@@ -1,5 +1,6 @@
 package io.hyphae.devnet;
 
+import io.hyphae.devnet.bench.BenchCommand;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
     name = "hyphae devnet",
     mixinStandardHelpOptions = true,
     description = "Runs a local Hyphae market: an anvil chain and the contracts.",
-    subcommands = {DevnetMain.DemoCommand.class})
+    subcommands = {DevnetMain.DemoCommand.class, BenchCommand.class})
 public final class DevnetMain implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
