@@ -14,6 +14,8 @@ interface Vm {
     function addr(uint256 privateKey) external pure returns (address);
     function sign(uint256 privateKey, bytes32 digest) external pure returns (uint8 v, bytes32 r, bytes32 s);
     function assume(bool condition) external pure;
+    function roll(uint256 newHeight) external;
+    function expectRevert() external;
 }
 
 /// @notice Base for Hyphae's forge tests. Assertions revert: forge 1.x ignores flag-style failures.
@@ -37,6 +39,10 @@ abstract contract HyphaeTest {
 
     function assertEq(bytes32 actual, bytes32 expected, string memory message) internal pure {
         if (actual != expected) revert AssertionFailed(message);
+    }
+
+    function assertFalse(bool condition, string memory message) internal pure {
+        if (condition) revert AssertionFailed(message);
     }
 
     function bound(uint256 x, uint256 min, uint256 max) internal pure returns (uint256) {
