@@ -235,8 +235,9 @@ abstract contract MarketFixture is HyphaeTest {
     }
 
     function commitVote(uint256 id, address member, bool upheld) internal {
+        bytes32 commitment = market.voteCommitment(id, member, upheld, keccak256(abi.encode(member)));
         vm.prank(member);
-        market.commitVote(id, market.voteCommitment(id, member, upheld, keccak256(abi.encode(member))));
+        market.commitVote(id, commitment);
     }
 
     function revealVote(uint256 id, address member, bool upheld) internal {
