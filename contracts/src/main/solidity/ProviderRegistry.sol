@@ -8,11 +8,14 @@ import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol
 /// locked: the market locks collateral for assigned work and a penalty for committee duty, unlocks
 /// it when the duty is done, and slashes only what it locked. Stake leaves only through an unbonding
 /// delay, so a provider cannot run from a pending slash. The peer id lives in the event log only.
-/// @dev Only the market (wired once by the deployer) may lock, unlock, slash or count work.
+/// @dev Only the market (wired once by the deployer) may lock, unlock, slash or count work. The
+/// market's events (AssignmentCreated, AssignmentFinalized, ChallengeOpened, ...) record those
+/// changes; the registry does not repeat them, to keep a job's gas low.
 contract ProviderRegistry is ReentrancyGuard {
-    /// @dev Two slots. The first holds what every job touches (stake, locked, work counters), so a
-    /// job costs one warm slot write here; the second is written at registration, so later updates
-    /// never pay for a fresh slot. uint88 holds 309M ETH, more than exists.
+    /// @dev Two slots, both written at registration, so a job never pays for a fresh slot: the first
+    /// holds stake, locked stake and the work counters, the second unbonding, the slash counter and
+    /// the provider's earnings (paid out by the market's withdraw, which holds the ETH). uint88 holds
+    /// 309M ETH, more than exists.
     struct Provider {
         uint88 stake; // bonded stake, locked part included
         uint88 locked; // part of `stake` the market holds for assignments and committee duty
@@ -22,6 +25,7 @@ contract ProviderRegistry is ReentrancyGuard {
         uint40 unbondReadyAt;
         uint32 timesSlashed; // (saturating)
         bool registered;
+        uint88 earnings; // payments for finalized work, held by the market until withdrawn
     }
 
     /// @notice The most providers a committee draw looks at; see drawCommittee.
@@ -40,9 +44,6 @@ contract ProviderRegistry is ReentrancyGuard {
     event UnbondStarted(address indexed provider, uint256 amount, uint64 readyAt);
     event StakeWithdrawn(address indexed provider, uint256 amount);
     event MarketSet(address indexed market);
-    event StakeLocked(address indexed provider, uint256 amount, uint256 locked);
-    event StakeUnlocked(address indexed provider, uint256 amount, uint256 locked);
-    event WorkRecorded(address indexed provider, uint256 unlocked, uint256 shards);
     event ProviderSlashed(address indexed provider, uint256 amount, uint256 stake);
 
     error AlreadyRegistered();
@@ -141,22 +142,31 @@ contract ProviderRegistry is ReentrancyGuard {
         uint256 free = stake - p.locked;
         if (amount > free) revert InsufficientFreeStake(provider, amount, free);
         p.locked += uint88(amount);
-        emit StakeLocked(provider, amount, p.locked);
     }
 
     function unlock(address provider, uint256 amount) external onlyMarket {
         _unlock(providers[provider], provider, amount);
-        emit StakeUnlocked(provider, amount, providers[provider].locked);
     }
 
-    /// @notice Unlocks an assignment's collateral and counts its work, in one call.
-    function recordWork(address provider, uint256 collateral, uint256 shards) external onlyMarket {
+    /// @notice Unlocks an assignment's collateral, counts its work and books its payment, in one
+    /// call. (The market's AssignmentFinalized event records it.)
+    function recordWork(address provider, uint256 collateral, uint256 shards, uint256 payment)
+        external
+        onlyMarket
+    {
         Provider storage p = providers[provider];
         _unlock(p, provider, collateral);
         if (p.jobsCompleted < type(uint32).max) p.jobsCompleted += 1;
         uint256 served = uint256(p.shardsServed) + shards;
         p.shardsServed = served > type(uint48).max ? type(uint48).max : uint48(served);
-        emit WorkRecorded(provider, collateral, shards);
+        p.earnings = _toUint88(uint256(p.earnings) + payment);
+    }
+
+    /// @notice Zeroes a provider's earnings for the market to pay them out.
+    function takeEarnings(address provider) external onlyMarket returns (uint256 amount) {
+        Provider storage p = providers[provider];
+        amount = p.earnings;
+        if (amount > 0) p.earnings = 0;
     }
 
     /// @notice Slashes `amount` of what the market locked and sends it to the market. A slash never
@@ -197,7 +207,6 @@ contract ProviderRegistry is ReentrancyGuard {
             if (stake < minStake || stake - p.locked < penalty) continue;
             p.locked += uint88(penalty);
             members[found++] = candidate;
-            emit StakeLocked(candidate, penalty, p.locked);
         }
         if (found < size) revert CommitteeUnavailable(found, size);
     }

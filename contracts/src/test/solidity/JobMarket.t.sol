@@ -29,7 +29,7 @@ contract JobMarketTest is MarketFixture {
         a = commitResults(a);
         vm.warp(a.challengeDeadline + 1);
         market.finalize(a);
-        assertEq(market.balanceOf(providers[0]), 4 * uint256(PRICE), "payment withdrawable");
+        assertEq(market.withdrawable(providers[0]), 4 * uint256(PRICE), "payment withdrawable");
         ProviderRegistry.Provider memory p = registry.providerOf(providers[0]);
         assertEq(p.locked, 0, "collateral unlocked");
         assertEq(p.jobsCompleted, 1, "jobs completed");
@@ -102,8 +102,8 @@ contract JobMarketTest is MarketFixture {
         list[1] = commitResults(assignmentOf(s, bids[1], 1));
         vm.warp(block.timestamp + WINDOW + 1);
         market.finalizeBatch(list);
-        assertEq(market.balanceOf(providers[0]), 2 * uint256(PRICE), "first paid");
-        assertEq(market.balanceOf(providers[1]), 2 * uint256(PRICE), "second paid");
+        assertEq(market.withdrawable(providers[0]), 2 * uint256(PRICE), "first paid");
+        assertEq(market.withdrawable(providers[1]), 2 * uint256(PRICE), "second paid");
     }
 
     function testReclaimAfterMissedCommitSlashesAndRefunds() public {
@@ -433,7 +433,7 @@ contract JobMarketTest is MarketFixture {
             abi.encodeWithSelector(JobMarket.WrongStatus.selector, JobMarket.Status.Finalized, JobMarket.Status.Committed)
         );
         market.finalize(a);
-        assertEq(market.balanceOf(providers[0]), 2 * uint256(PRICE), "paid once");
+        assertEq(market.withdrawable(providers[0]), 2 * uint256(PRICE), "paid once");
     }
 
     function testReclaimRules() public {

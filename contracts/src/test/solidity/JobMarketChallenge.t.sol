@@ -75,7 +75,7 @@ contract JobMarketChallengeTest is MarketFixture {
         address[] memory m = members(id);
         vote(id, [false, false, true], [true, true, true]);
         market.resolve(id, c);
-        assertEq(market.balanceOf(providers[0]), BOND / 2, "half the bond to the provider");
+        assertEq(market.withdrawable(providers[0]), BOND / 2, "half the bond to the provider");
         assertEq(market.balanceOf(m[0]), BOND / 4, "majority voter");
         assertEq(market.balanceOf(m[1]), BOND / 4, "majority voter");
         assertEq(market.balanceOf(m[2]), 0, "minority voter unpaid");
@@ -83,7 +83,7 @@ contract JobMarketChallengeTest is MarketFixture {
         assertEq(market.assignmentRecord(c.jobId, 0), keccak256(abi.encode(committed)), "back to committed");
         vm.warp(committed.challengeDeadline + 1);
         market.finalize(committed);
-        assertEq(market.balanceOf(providers[0]), BOND / 2 + 4 * uint256(PRICE), "paid");
+        assertEq(market.withdrawable(providers[0]), BOND / 2 + 4 * uint256(PRICE), "paid");
     }
 
     function testNoQuorumVoidsTheChallengeAndPenalizesSilentMembers() public {
@@ -97,7 +97,7 @@ contract JobMarketChallengeTest is MarketFixture {
         assertEq(market.balanceOf(challenger), BOND, "bond refunded");
         // Pool = two penalties; half to the single revealer, the rest to the provider.
         assertEq(market.balanceOf(m[0]), PENALTY, "revealer");
-        assertEq(market.balanceOf(providers[0]), PENALTY, "provider");
+        assertEq(market.withdrawable(providers[0]), PENALTY, "provider");
         assertEq(registry.providerOf(m[1]).stake, 5 ether - PENALTY, "silent member slashed");
         assertEq(registry.providerOf(m[1]).locked, 0, "nothing left locked");
         assertEq(market.assignmentRecord(c.jobId, 0), keccak256(abi.encode(committed)), "back to committed");
@@ -116,7 +116,7 @@ contract JobMarketChallengeTest is MarketFixture {
         (uint256 id, JobMarket.Assignment memory c) = openChallenge(committed, 0);
         vm.warp(block.timestamp + VOTING + REVEAL + 1);
         market.resolve(id, c);
-        assertEq(market.balanceOf(providers[0]), 3 * PENALTY, "penalties to the provider");
+        assertEq(market.withdrawable(providers[0]), 3 * PENALTY, "penalties to the provider");
         assertEq(market.balanceOf(challenger), BOND, "bond refunded");
     }
 
@@ -314,7 +314,7 @@ contract JobMarketChallengeTest is MarketFixture {
         vm.warp(block.timestamp + REVEAL);
         market.resolve(id, c);
         address[] memory m = members(id);
-        uint256 owed = market.balanceOf(challenger) + market.balanceOf(requester) + market.balanceOf(providers[0]);
+        uint256 owed = market.balanceOf(challenger) + market.balanceOf(requester) + market.withdrawable(providers[0]);
         for (uint256 i; i < m.length; ++i) owed += market.balanceOf(m[i]);
         owed += 4 * uint256(PRICE); // the assignment is live again: its payment stays in escrow
         assertEq(address(market).balance, owed, "market balance = what it owes");

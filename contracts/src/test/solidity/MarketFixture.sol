@@ -166,7 +166,6 @@ abstract contract MarketFixture is HyphaeTest {
         a.status = JobMarket.Status.Assigned;
         a.requester = requester;
         a.provider = b.provider;
-        a.inputRoot = s.inputRoot;
         a.firstShard = b.firstShard;
         a.shardCount = b.shardCount;
         a.pricePerShard = b.pricePerShard;

@@ -116,9 +116,11 @@ contract ProviderRegistryTest is HyphaeTest {
         vm.expectRevert(ProviderRegistry.OnlyMarket.selector);
         registry.unlock(alice, 1);
         vm.expectRevert(ProviderRegistry.OnlyMarket.selector);
-        registry.recordWork(alice, 1, 1);
+        registry.recordWork(alice, 1, 1, 1);
         vm.expectRevert(ProviderRegistry.OnlyMarket.selector);
         registry.slash(alice, 1);
+        vm.expectRevert(ProviderRegistry.OnlyMarket.selector);
+        registry.takeEarnings(alice);
         vm.expectRevert(ProviderRegistry.OnlyMarket.selector);
         registry.drawCommittee(bytes32(0), 1, none, 0);
     }
@@ -143,12 +145,15 @@ contract ProviderRegistryTest is HyphaeTest {
         assertEq(p.stake, 2.5 ether, "stake");
         assertEq(p.locked, 1.5 ether, "locked");
         assertEq(p.timesSlashed, 1, "counted");
-        registry.recordWork(alice, 1 ether, 7);
+        registry.recordWork(alice, 1 ether, 7, 3);
         registry.unlock(alice, 0.5 ether);
         p = registry.providerOf(alice);
         assertEq(p.locked, 0, "all unlocked");
         assertEq(p.jobsCompleted, 1, "jobs");
         assertEq(p.shardsServed, 7, "shards");
+        assertEq(p.earnings, 3, "earnings booked");
+        assertEq(registry.takeEarnings(alice), 3, "taken");
+        assertEq(registry.providerOf(alice).earnings, 0, "zeroed");
         assertEq(address(registry).balance, 2.5 ether, "registry holds the stake");
     }
 
