@@ -1,8 +1,10 @@
 package io.hyphae.devnet;
 
-import io.hyphae.contracts.ContractArtifact;
+import io.hyphae.contracts.chain.Anvil;
 import io.hyphae.contracts.chain.ChainConnection;
-import io.hyphae.contracts.chain.ContractDeployer;
+import io.hyphae.contracts.chain.DevnetAccounts;
+import io.hyphae.contracts.chain.MarketConfig;
+import io.hyphae.contracts.chain.MarketDeployer;
 import io.hyphae.contracts.chain.TransactionSender;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -10,9 +12,7 @@ import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.web3j.abi.datatypes.generated.Uint256;
-import org.web3j.abi.datatypes.generated.Uint64;
-import org.web3j.utils.Convert;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
 /**
  * The README's first command, as far as the market exists today: start a devnet chain, deploy the
@@ -20,9 +20,6 @@ import org.web3j.utils.Convert;
  */
 public final class Demo {
 
-  static final BigInteger MIN_PROVIDER_STAKE =
-      Convert.toWei("1", Convert.Unit.ETHER).toBigInteger();
-  static final long UNBONDING_DELAY_SECONDS = Duration.ofDays(1).toSeconds();
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration RPC_TIMEOUT = Duration.ofSeconds(30);
 
@@ -35,7 +32,8 @@ public final class Demo {
   }
 
   /** What the demo did, for callers that check it (the acceptance test). */
-  public record Result(String registryAddress, long anvilPid, BigInteger gasUsed) {}
+  public record Result(
+      String registryAddress, String marketAddress, long anvilPid, BigInteger gasUsed) {}
 
   public Result run() throws IOException {
     Path binary = Anvil.binary(hyphaeRoot);
@@ -46,19 +44,22 @@ public final class Demo {
         TransactionSender deployer =
             new TransactionSender(chain, new DevnetAccounts().account(0), RPC_TIMEOUT);
         out.printf("  chain id %d, deployer %s%n", chain.chainId(), deployer.address());
-        out.println("Deploying ProviderRegistry...");
-        ContractDeployer.Deployed registry =
-            new ContractDeployer(deployer)
-                .deploy(
-                    ContractArtifact.load("ProviderRegistry"),
-                    List.of(new Uint256(MIN_PROVIDER_STAKE), new Uint64(UNBONDING_DELAY_SECONDS)));
+        out.println("Deploying ProviderRegistry and JobMarket...");
+        MarketDeployer.Result deployed =
+            new MarketDeployer(deployer).deploy(MarketConfig.devnetDefaults());
+        BigInteger gas = BigInteger.ZERO;
+        for (TransactionReceipt receipt : deployed.receipts()) {
+          gas = gas.add(receipt.getGasUsed());
+        }
         out.printf(
-            "  ProviderRegistry at %s (block %s, gas used %s)%n",
-            registry.address(),
-            registry.receipt().getBlockNumber(),
-            registry.receipt().getGasUsed());
+            "  ProviderRegistry at %s%n  JobMarket at %s%n  (block %d, gas used %s)%n",
+            deployed.deployment().registry(),
+            deployed.deployment().market(),
+            deployed.deployment().block(),
+            gas);
         out.printf("Stopping anvil (pid %d)...%n", anvil.pid());
-        return new Result(registry.address(), anvil.pid(), registry.receipt().getGasUsed());
+        return new Result(
+            deployed.deployment().registry(), deployed.deployment().market(), anvil.pid(), gas);
       }
     } finally {
       out.println("Done: no process left running.");

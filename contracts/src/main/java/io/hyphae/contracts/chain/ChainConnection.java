@@ -6,9 +6,12 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
+import java.util.List;
 import javax.net.SocketFactory;
 import okhttp3.OkHttpClient;
 import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.Request;
+import org.web3j.protocol.core.Response;
 import org.web3j.protocol.http.HttpService;
 
 /**
@@ -18,11 +21,13 @@ import org.web3j.protocol.http.HttpService;
 public final class ChainConnection implements AutoCloseable {
 
   private final String rpcUrl;
+  private final HttpService service;
   private final Web3j web3j;
   private final long chainId;
 
-  private ChainConnection(String rpcUrl, Web3j web3j, long chainId) {
+  private ChainConnection(String rpcUrl, HttpService service, Web3j web3j, long chainId) {
     this.rpcUrl = rpcUrl;
+    this.service = service;
     this.web3j = web3j;
     this.chainId = chainId;
   }
@@ -40,10 +45,11 @@ public final class ChainConnection implements AutoCloseable {
             .readTimeout(timeout)
             .writeTimeout(timeout)
             .build();
-    Web3j web3j = Web3j.build(new HttpService(rpcUrl, http));
+    HttpService service = new HttpService(rpcUrl, http);
+    Web3j web3j = Web3j.build(service);
     try {
       BigInteger chainId = web3j.ethChainId().send().getChainId();
-      return new ChainConnection(rpcUrl, web3j, chainId.longValueExact());
+      return new ChainConnection(rpcUrl, service, web3j, chainId.longValueExact());
     } catch (IOException | RuntimeException e) {
       web3j.shutdown();
       throw new ChainException("cannot reach the chain at " + rpcUrl + ": " + e.getMessage(), e);
@@ -53,6 +59,27 @@ public final class ChainConnection implements AutoCloseable {
   public Web3j web3j() {
     return web3j;
   }
+
+  /**
+   * Sends a JSON-RPC request web3j has no method for (e.g. anvil's {@code evm_increaseTime}).
+   *
+   * @return the result, as JSON-mapped Java values
+   * @throws ChainException when the node answers with an error or cannot be reached
+   */
+  public Object rpc(String method, List<?> params) {
+    try {
+      RawResponse response = new Request<>(method, params, service, RawResponse.class).send();
+      if (response.hasError()) {
+        throw new ChainException(method + " failed: " + response.getError().getMessage());
+      }
+      return response.getResult();
+    } catch (IOException e) {
+      throw new ChainException(method + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** A JSON-RPC answer whose result is kept as plain JSON values. */
+  public static final class RawResponse extends Response<Object> {}
 
   public long chainId() {
     return chainId;

@@ -5,7 +5,9 @@ import java.math.BigInteger;
 import java.time.Duration;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.Response;
 import org.web3j.protocol.core.methods.request.Transaction;
+import org.web3j.protocol.core.methods.response.EthCall;
 import org.web3j.protocol.core.methods.response.EthEstimateGas;
 import org.web3j.protocol.core.methods.response.EthSendTransaction;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
@@ -27,11 +29,21 @@ public final class TransactionSender {
   private final Credentials credentials;
   private final RawTransactionManager manager;
   private final PollingTransactionReceiptProcessor receipts;
+  private final ContractErrors errors;
 
   public TransactionSender(
       ChainConnection chain, Credentials credentials, Duration receiptTimeout) {
+    this(chain, credentials, receiptTimeout, HyphaeErrors.INSTANCE);
+  }
+
+  public TransactionSender(
+      ChainConnection chain,
+      Credentials credentials,
+      Duration receiptTimeout,
+      ContractErrors errors) {
     this.chain = chain;
     this.credentials = credentials;
+    this.errors = errors;
     long attempts = Math.max(1, receiptTimeout.toMillis() / RECEIPT_POLL.toMillis());
     this.receipts =
         new PollingTransactionReceiptProcessor(
@@ -47,44 +59,84 @@ public final class TransactionSender {
    * Deploys a contract: {@code creationCode} is its bytecode followed by its constructor arguments.
    */
   public TransactionReceipt deploy(byte[] creationCode, BigInteger value) {
-    return send(null, creationCode, value);
+    return send(null, creationCode, value, "deploying a contract");
   }
 
   /** Sends a call with {@code data} to {@code to}; returns the mined, successful receipt. */
   public TransactionReceipt call(String to, byte[] data, BigInteger value) {
-    return send(to, data, value);
+    return send(to, data, value, "the transaction");
   }
 
-  private TransactionReceipt send(String to, byte[] data, BigInteger value) {
+  /**
+   * Sends a call with ABI-encoded {@code dataHex}; {@code action} names it in errors ("posting the
+   * job").
+   *
+   * @throws ContractRevertException when the contract rejects it with a known error
+   * @throws ChainException for any other failure
+   */
+  public TransactionReceipt call(String to, String dataHex, BigInteger value, String action) {
+    return send(to, Numeric.hexStringToByteArray(dataHex), value, action);
+  }
+
+  /** Reads a view function: {@code eth_call} at the latest block, returning the raw result. */
+  public String read(String to, String dataHex) {
+    try {
+      EthCall result =
+          chain
+              .web3j()
+              .ethCall(
+                  Transaction.createEthCallTransaction(address(), to, dataHex),
+                  DefaultBlockParameterName.LATEST)
+              .send();
+      if (result.hasError()) {
+        throw failure("reading " + to, result.getError());
+      }
+      return result.getValue();
+    } catch (IOException e) {
+      throw new ChainException("reading " + to + ": " + e.getMessage(), e);
+    }
+  }
+
+  private TransactionReceipt send(String to, byte[] data, BigInteger value, String action) {
     String dataHex = Numeric.toHexString(data);
     try {
       BigInteger gasPrice = chain.web3j().ethGasPrice().send().getGasPrice();
-      BigInteger gasLimit = estimateGas(to, dataHex, value);
+      BigInteger gasLimit = estimateGas(to, dataHex, value, action);
       EthSendTransaction sent =
           to == null
               ? manager.sendTransaction(gasPrice, gasLimit, null, dataHex, value, true)
               : manager.sendTransaction(gasPrice, gasLimit, to, dataHex, value, false);
       if (sent.hasError()) {
-        throw new ChainException("transaction rejected: " + sent.getError().getMessage());
+        throw failure(action, sent.getError());
       }
       TransactionReceipt receipt = receipts.waitForTransactionReceipt(sent.getTransactionHash());
       if (!receipt.isStatusOK()) {
-        throw new ChainException("transaction " + receipt.getTransactionHash() + " reverted");
+        throw new ChainException(
+            action + ": transaction " + receipt.getTransactionHash() + " reverted");
       }
       return receipt;
     } catch (IOException | TransactionException e) {
-      throw new ChainException("transaction failed: " + e.getMessage(), e);
+      throw new ChainException(action + " failed: " + e.getMessage(), e);
     }
   }
 
-  private BigInteger estimateGas(String to, String dataHex, BigInteger value) throws IOException {
+  private BigInteger estimateGas(String to, String dataHex, BigInteger value, String action)
+      throws IOException {
     Transaction tx = new Transaction(address(), null, null, null, to, value, dataHex);
     EthEstimateGas estimate = chain.web3j().ethEstimateGas(tx).send();
     if (estimate.hasError()) {
-      throw new ChainException("transaction would fail: " + estimate.getError().getMessage());
+      throw failure(action, estimate.getError());
     }
     // A margin for state that changes between estimate and inclusion.
     return estimate.getAmountUsed().multiply(BigInteger.valueOf(12)).divide(BigInteger.TEN);
+  }
+
+  /** A node's error answer as a typed exception: a decoded contract error when there is one. */
+  private ChainException failure(String action, Response.Error error) {
+    return errors
+        .decode(error.getData())
+        .<ChainException>map(decoded -> new ContractRevertException(action, decoded))
+        .orElseGet(() -> new ChainException(action + " failed: " + error.getMessage()));
   }
 
   /** The account's balance at the latest block, in wei. */
@@ -98,5 +150,18 @@ public final class TransactionSender {
     } catch (IOException e) {
       throw new ChainException("reading the balance of " + address() + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Hyphae's contract errors, read once from the packaged ABIs. */
+  private static final class HyphaeErrors {
+    static final ContractErrors INSTANCE = ContractErrors.hyphae();
+  }
+
+  public Credentials credentials() {
+    return credentials;
+  }
+
+  public ChainConnection chain() {
+    return chain;
   }
 }

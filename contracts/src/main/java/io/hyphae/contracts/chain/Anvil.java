@@ -1,4 +1,4 @@
-package io.hyphae.devnet;
+package io.hyphae.contracts.chain;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -118,6 +118,12 @@ public final class Anvil implements AutoCloseable {
     } catch (IOException e) {
       listening.completeExceptionally(new UncheckedIOException(e));
     }
+  }
+
+  /** Moves the chain's clock forward and mines a block at the new time (anvil only). */
+  public static void advanceTime(ChainConnection chain, Duration by) {
+    chain.rpc("evm_increaseTime", List.of(by.toSeconds()));
+    chain.rpc("evm_mine", List.of());
   }
 
   public String rpcUrl() {

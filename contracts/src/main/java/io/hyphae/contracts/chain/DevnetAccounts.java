@@ -1,4 +1,4 @@
-package io.hyphae.devnet;
+package io.hyphae.contracts.chain;
 
 import org.web3j.crypto.Bip32ECKeyPair;
 import org.web3j.crypto.Credentials;
