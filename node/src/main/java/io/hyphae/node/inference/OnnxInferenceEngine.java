@@ -43,6 +43,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -77,6 +78,10 @@ public final class OnnxInferenceEngine implements InferenceEngine {
   private final ScheduledThreadPoolExecutor timer;
 
   private final AtomicInteger pending = new AtomicInteger();
+
+  /** Admitted shards not yet completed (at most maxPendingShards), failed at close(). */
+  private final Set<ShardTask> active = ConcurrentHashMap.newKeySet();
+
   private final Map<SessionKey, LoadedSession> sessions = new HashMap<>();
   private final Map<Bytes32, HuggingFaceTokenizer> tokenizers = new HashMap<>();
   private final boolean cudaAvailable;
@@ -199,6 +204,8 @@ public final class OnnxInferenceEngine implements InferenceEngine {
               "busy: " + config.maxPendingShards() + " shards already queued or running"));
     }
     ShardTask task = new ShardTask(request);
+    active.add(task);
+    task.future.whenComplete((result, error) -> active.remove(task));
     ScheduledFuture<?> timeout =
         timer.schedule(
             () ->
@@ -320,19 +327,26 @@ public final class OnnxInferenceEngine implements InferenceEngine {
         order[i] = i;
       }
       Arrays.sort(order, Comparator.comparingInt(i -> encodings[i].getIds().length));
+      List<int[]> batches = new ArrayList<>();
       for (int start = 0; start < order.length; start += maxBatch) {
         int end = Math.min(order.length, start + maxBatch);
         int[] batch = new int[end - start];
         for (int j = start; j < end; j++) {
           batch[j - start] = order[j];
         }
-        chunks.add(batch);
+        batches.add(batch);
+      }
+      // At most 2 chunks per worker, each a run of batches, so that the pool queue stays bounded.
+      for (int[] range : ranges(batches.size(), 2 * config.workers())) {
+        chunks.add(range);
       }
       task.start(
           chunks,
-          batch -> {
-            task.checkNotCancelled();
-            embedBatch(task, session, model, encodings, batch, vectors);
+          range -> {
+            for (int b = range[0]; b < range[1]; b++) {
+              task.checkNotCancelled();
+              embedBatch(task, session, model, encodings, batches.get(b), vectors);
+            }
           });
     }
   }
@@ -682,6 +696,13 @@ public final class OnnxInferenceEngine implements InferenceEngine {
         return;
       }
       closed = true;
+    }
+    // Queued chunks are dropped below and would never finish their shards: fail them now.
+    InferenceException shutDown =
+        new InferenceException(InferenceException.Reason.BUSY, "the engine is shut down");
+    for (ShardTask task : active) {
+      task.abort(shutDown);
+      task.future.completeExceptionally(shutDown);
     }
     pool.shutdownNow();
     timer.shutdownNow();

@@ -67,6 +67,15 @@ class ExecutorTest {
   }
 
   @Test
+  void aBatchedShardOfManyBatchesFitsTheBoundedQueue() throws Exception {
+    // One worker, one pending shard: the pool queue holds 3 tasks, the shard has 10 batches.
+    ShardResult result =
+        TestModels.await(
+            engine.submit(ShardRequest.of(model.id(), ExecutionProfile.CPU_FAST, manyRows(300))));
+    assertThat(result.output().rowCount()).isEqualTo(300);
+  }
+
+  @Test
   void aShardPastItsTimeoutIsStoppedWithATypedError() {
     InferenceOptions options =
         new InferenceOptions(InferenceOptions.OverLength.TRUNCATE, Duration.ofMillis(50));
@@ -75,6 +84,21 @@ class ExecutorTest {
             new ShardRequest(model.id(), ExecutionProfile.CPU_DET_V1, 0, manyRows(3000), options));
     assertThat(reasonOf(slow)).isEqualTo(InferenceException.Reason.TIMED_OUT);
     assertThat(engine.pendingShards()).isZero();
+  }
+
+  @Test
+  void closingTheEngineFailsItsPendingShards() {
+    OnnxInferenceEngine closing =
+        new OnnxInferenceEngine(TestModels.registry(), EngineConfig.defaults().withWorkers(1));
+    RunningShard pending =
+        closing.submit(ShardRequest.of(model.id(), ExecutionProfile.CPU_DET_V1, manyRows(2000)));
+    closing.close();
+    assertThat(reasonOf(pending)).isEqualTo(InferenceException.Reason.BUSY);
+    assertThat(
+            reasonOf(
+                closing.submit(
+                    ShardRequest.of(model.id(), ExecutionProfile.CPU_DET_V1, manyRows(1)))))
+        .isEqualTo(InferenceException.Reason.BUSY);
   }
 
   @Test
