@@ -54,6 +54,9 @@ public final class EmbedCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** Where texts come from; tests replace it. */
+  java.io.InputStream stdin = System.in;
+
   @Override
   public Integer call() throws Exception {
     ExecutionProfile executionProfile =
@@ -67,8 +70,7 @@ public final class EmbedCommand implements Callable<Integer> {
                             + "' (known: cpu-det-v1, cpu-fast, cuda-fast)"));
     ObjectMapper mapper = new ObjectMapper();
     List<String> texts = new ArrayList<>();
-    BufferedReader in =
-        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8));
     String line;
     int lineNumber = 0;
     while ((line = in.readLine()) != null) {

@@ -106,6 +106,20 @@ class InputValidationTest {
   }
 
   @Test
+  void unknownProfilesAreUnavailable() {
+    ExecutionProfile other =
+        new ExecutionProfile(
+            "cpu-det-v2",
+            ExecutionProfile.Device.CPU,
+            1,
+            "basic",
+            "9.9.9",
+            java.util.Optional.empty());
+    assertThat(failure(minilm.id(), other, new ShardInput.Texts(0, List.of("a"))).reason())
+        .isEqualTo(InferenceException.Reason.PROFILE_UNAVAILABLE);
+  }
+
+  @Test
   void unknownModelsAndMismatchedTasksAreTyped() {
     Bytes32 unknown = Bytes32.fromHex("0x" + "11".repeat(32));
     assertThat(failure(unknown, DET, new ShardInput.Texts(0, List.of("a"))).reason())
