@@ -79,4 +79,16 @@ class MerkleGoldenTest {
             Bytes32.fromHex("0xec3d4eb53491415e182d9015a3508039561c147d428fa92e37587215aa5b38f5"),
             Bytes32.fromHex(INPUT_LEAVES[4]));
   }
+
+  @Test
+  void inputRootOverCanonicalShardBytesMatchesCast() {
+    List<ShardInput> shards =
+        List.of(
+            new ShardInput.Texts(5, List.of("hi", "\u00e9")),
+            new ShardInput.Texts(7, List.of("ok")));
+    assertThat(ShardLeaves.inputHash(shards.get(0)).toHex())
+        .isEqualTo("0x1727adb132eb805f27cc8d1bd5e1877cd5d3dde6bacfbcd598a669cc4619f681");
+    assertThat(ShardLeaves.inputTree(shards).root().toHex())
+        .isEqualTo("0x24e2795ff018852b48c3b42e201d578f229f65f2882cae4ac1c8577928a6b296");
+  }
 }

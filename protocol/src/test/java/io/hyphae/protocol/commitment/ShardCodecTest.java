@@ -159,4 +159,32 @@ class ShardCodecTest {
     }
     return out;
   }
+
+  @Test
+  void randomlyCorruptedBytesFailOnlyWithTheTypedError() {
+    Tensor x = new Tensor("x", TensorType.FLOAT32, new long[] {2, 2}, new byte[16]);
+    List<byte[]> valid =
+        List.of(
+            ShardCodec.encodeInput(new ShardInput.Texts(1, List.of("abc", "ünï", ""))),
+            ShardCodec.encodeInput(new ShardInput.Tensors(0, List.of(new TensorRow(List.of(x))))),
+            ShardCodec.encodeOutput(new ShardOutput.Embeddings(3, List.of(new float[3]))),
+            ShardCodec.encodeOutput(new ShardOutput.Tensors(List.of(new TensorRow(List.of(x))))));
+    java.util.Random random = new java.util.Random(1);
+    for (int round = 0; round < 4000; round++) {
+      byte[] bytes = valid.get(round % valid.size()).clone();
+      for (int flips = 1 + random.nextInt(3); flips > 0; flips--) {
+        bytes[random.nextInt(bytes.length)] = (byte) random.nextInt(256);
+      }
+      boolean input = round % valid.size() < 2;
+      try {
+        if (input) {
+          assertThat(ShardCodec.encodeInput(ShardCodec.decodeInput(bytes))).isEqualTo(bytes);
+        } else {
+          assertThat(ShardCodec.encodeOutput(ShardCodec.decodeOutput(bytes))).isEqualTo(bytes);
+        }
+      } catch (CommitmentFormatException expected) {
+        // The only failure allowed.
+      }
+    }
+  }
 }

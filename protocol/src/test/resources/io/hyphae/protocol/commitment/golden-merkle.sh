@@ -30,3 +30,11 @@ echo "p01=$p01"; echo "p23=$p23"; echo "p0123=$p0123"; echo "root5=$root5"
 # 3 leaves: root = p(p01, L2)
 echo "root3=$(pair $p01 ${leaves[2]})"
 echo "root2=$p01"
+# Input root of a job of two text shards, from their canonical bytes (docs/inference.md):
+# shard 0 = texts ["hi", "é"] from row 5, shard 1 = texts ["ok"] from row 7.
+s0=$($CAST keccak 0x010100000000000000050000000200000002686900000002c3a9)
+s1=$($CAST keccak 0x0101000000000000000700000001000000026f6b)
+l0=$($CAST keccak $($CAST keccak $($CAST abi-encode "f(uint256,bytes32)" 0 $s0)))
+l1=$($CAST keccak $($CAST keccak $($CAST abi-encode "f(uint256,bytes32)" 1 $s1)))
+echo "textShardInputHash[0]=$s0"
+echo "textShardInputRoot=$(pair $l0 $l1)"
