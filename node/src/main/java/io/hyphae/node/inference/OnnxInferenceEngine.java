@@ -636,12 +636,12 @@ public final class OnnxInferenceEngine implements InferenceEngine {
     return loaded;
   }
 
-  private static OrtSession.SessionOptions options(ExecutionProfile profile) throws OrtException {
+  private OrtSession.SessionOptions options(ExecutionProfile profile) throws OrtException {
     OrtSession.SessionOptions options = new OrtSession.SessionOptions();
     try {
-      // Parallelism comes from running chunks on every worker; one thread per run keeps the
-      // cores busy without oversubscription.
-      options.setIntraOpNumThreads(1);
+      // Parallelism comes from running chunks on every worker; one thread per run (the default)
+      // keeps the cores busy without oversubscription.
+      options.setIntraOpNumThreads(config.intraOpThreads());
       options.setInterOpNumThreads(1);
       options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
       options.setOptimizationLevel(

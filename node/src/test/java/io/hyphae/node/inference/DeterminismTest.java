@@ -21,6 +21,9 @@ class DeterminismTest {
   static OnnxInferenceEngine twoWorkers;
   static OnnxInferenceEngine oneWorker;
 
+  /** One worker whose ONNX Runtime runs use two threads each. */
+  static OnnxInferenceEngine twoOrtThreads;
+
   @BeforeAll
   static void load() {
     model = TestModels.minilm();
@@ -28,12 +31,16 @@ class DeterminismTest {
         new OnnxInferenceEngine(TestModels.registry(), EngineConfig.defaults().withWorkers(2));
     oneWorker =
         new OnnxInferenceEngine(TestModels.registry(), EngineConfig.defaults().withWorkers(1));
+    twoOrtThreads =
+        new OnnxInferenceEngine(
+            TestModels.registry(), EngineConfig.defaults().withWorkers(1).withIntraOpThreads(2));
   }
 
   @AfterAll
   static void close() {
     twoWorkers.close();
     oneWorker.close();
+    twoOrtThreads.close();
   }
 
   static ShardOutput.Embeddings embed(
@@ -79,9 +86,11 @@ class DeterminismTest {
     RunningShard a = twoWorkers.submit(request);
     RunningShard b = twoWorkers.submit(request);
     RunningShard c = oneWorker.submit(request);
+    RunningShard d = twoOrtThreads.submit(request);
     assertThat(TestModels.await(a).outputHash())
         .isEqualTo(TestModels.await(b).outputHash())
-        .isEqualTo(TestModels.await(c).outputHash());
+        .isEqualTo(TestModels.await(c).outputHash())
+        .isEqualTo(TestModels.await(d).outputHash());
   }
 
   @Test
