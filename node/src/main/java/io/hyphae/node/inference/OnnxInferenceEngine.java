@@ -206,16 +206,21 @@ public final class OnnxInferenceEngine implements InferenceEngine {
     ShardTask task = new ShardTask(request);
     active.add(task);
     task.future.whenComplete((result, error) -> active.remove(task));
-    ScheduledFuture<?> timeout =
-        timer.schedule(
-            () ->
-                task.abort(
-                    new InferenceException(
-                        InferenceException.Reason.TIMED_OUT,
-                        "the shard took longer than " + request.options().timeout())),
-            request.options().timeout().toMillis(),
-            TimeUnit.MILLISECONDS);
-    task.future.whenComplete((result, error) -> timeout.cancel(false));
+    try {
+      ScheduledFuture<?> timeout =
+          timer.schedule(
+              () ->
+                  task.abort(
+                      new InferenceException(
+                          InferenceException.Reason.TIMED_OUT,
+                          "the shard took longer than " + request.options().timeout())),
+              request.options().timeout().toMillis(),
+              TimeUnit.MILLISECONDS);
+      task.future.whenComplete((result, error) -> timeout.cancel(false));
+    } catch (RejectedExecutionException e) {
+      // close() ran since the check above; the pool rejects the preparation too.
+      task.abort(new InferenceException(InferenceException.Reason.BUSY, "the engine is shut down"));
+    }
     if (!task.schedule(() -> prepare(task))) {
       task.chunkDone();
     }
