@@ -2,6 +2,8 @@ package io.hyphae.protocol.commitment;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The leaves a job commits to, fixed across node, wallet and contracts. Leaves are hashed twice, as
@@ -48,6 +50,14 @@ public final class ShardLeaves {
       leaves.add(inputLeaf(i, inputHash(shards.get(i))));
     }
     return MerkleTree.of(leaves);
+  }
+
+  /**
+   * An assignment's committed tree: the result leaves of its shards in ascending shard order,
+   * whatever order they were produced in.
+   */
+  public static MerkleTree resultTree(Map<Long, Bytes32> resultLeavesByShard) {
+    return MerkleTree.of(List.copyOf(new TreeMap<>(resultLeavesByShard).values()));
   }
 
   private static Bytes32 doubleHash(byte[] encoded) {

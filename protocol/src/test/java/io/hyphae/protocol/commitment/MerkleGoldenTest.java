@@ -91,4 +91,15 @@ class MerkleGoldenTest {
     assertThat(ShardLeaves.inputTree(shards).root().toHex())
         .isEqualTo("0x24e2795ff018852b48c3b42e201d578f229f65f2882cae4ac1c8577928a6b296");
   }
+
+  @Test
+  void theCommittedTreeOrdersResultLeavesByShard() {
+    List<Bytes32> leaves = leaves(5);
+    java.util.Map<Long, Bytes32> byShard = new java.util.HashMap<>();
+    for (int i = 4; i >= 0; i--) {
+      byShard.put((long) i, leaves.get(i));
+    }
+    assertThat(ShardLeaves.resultTree(byShard).root().toHex())
+        .isEqualTo("0x0856072a1d6dce70ba339f5d3a7394002ff754b01545a23d388fe319f3f82079");
+  }
 }
