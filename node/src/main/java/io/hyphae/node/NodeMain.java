@@ -1,5 +1,8 @@
 package io.hyphae.node;
 
+import io.hyphae.node.cli.EmbedCommand;
+import io.hyphae.node.cli.HardwareCommand;
+import io.hyphae.node.cli.ModelsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -7,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "hyphae node",
     mixinStandardHelpOptions = true,
-    description = "The Hyphae provider node.")
+    description = "The Hyphae provider node.",
+    subcommands = {HardwareCommand.class, ModelsCommand.class, EmbedCommand.class})
 public final class NodeMain implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
