@@ -91,7 +91,9 @@ public final class AdminServer implements AutoCloseable {
     return server.getAddress();
   }
 
-  /** Stops accepting and closes connections (scrapes are short and retried), then stops the pool. */
+  /**
+   * Stops accepting and closes connections (scrapes are short and retried), then stops the pool.
+   */
   @Override
   public void close() {
     server.stop(0);
