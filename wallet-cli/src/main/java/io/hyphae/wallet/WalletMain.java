@@ -4,6 +4,7 @@ import io.hyphae.contracts.keys.KeystoreException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -103,8 +104,28 @@ public final class WalletMain implements Runnable {
     return e instanceof KeystoreException k && k.kind() == KeystoreException.Kind.BAD_KEY;
   }
 
+  /** Commands the launcher routes here that the market contracts will bring. */
+  static final Set<String> NOT_BUILT_YET = Set.of("provider", "market", "job", "withdraw");
+
+  /**
+   * Runs the wallet: the exit code. Commands not built yet get a plain answer rather than a picocli
+   * "unmatched argument".
+   */
+  static int execute(CommandLine cli, String... args) {
+    if (args.length > 0 && NOT_BUILT_YET.contains(args[0])) {
+      cli.getErr()
+          .println(
+              "hyphae: '"
+                  + args[0]
+                  + "' is not built yet: it arrives with the market contracts (docs/wallet.md)");
+      cli.getErr().flush();
+      return EXIT_USAGE;
+    }
+    return cli.execute(args);
+  }
+
   public static void main(String[] args) {
     Path root = Path.of(System.getProperty("hyphae.root", ".")).toAbsolutePath().normalize();
-    System.exit(commandLine(System.getenv(), System.in, root).execute(args));
+    System.exit(execute(commandLine(System.getenv(), System.in, root), args));
   }
 }

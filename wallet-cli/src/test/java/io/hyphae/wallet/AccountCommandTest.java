@@ -135,6 +135,14 @@ class AccountCommandTest {
   }
 
   @Test
+  void marketCommandsSayTheyAreNotBuiltYet() {
+    WalletRun run = wallet(Map.of(), "", "job", "submit");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("'job' is not built yet");
+  }
+
+  @Test
   void emptyKeystoreListsNothingAndSaysSo() {
     WalletRun run = wallet(Map.of(), "", "account", "list", "--keystore-dir", keystore());
 

@@ -19,7 +19,7 @@ record WalletRun(int exitCode, String out, String err) {
             env, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), root);
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
+    int code = WalletMain.execute(cli, args);
     return new WalletRun(code, out.toString(), err.toString());
   }
 }

@@ -28,7 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,17 +37,20 @@ class NodeRunnerTest {
   static final String KEY = "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
   static final String ADDRESS = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 
-  @TempDir Path dir;
-  private Path keystore;
-  private Path passwordFile;
+  @TempDir static Path shared;
+  private static Path keystore;
+  private static Path passwordFile;
 
-  @BeforeEach
-  void createKey() throws Exception {
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void createKey() throws Exception {
+    // One key for the class: scrypt is the slow part of these tests.
     keystore =
-        new KeystoreDirectory(dir.resolve("ks"))
+        new KeystoreDirectory(shared.resolve("ks"))
             .importKey(KEY, "node-pw", KdfStrength.LIGHT)
             .file();
-    passwordFile = Files.writeString(dir.resolve("pw"), "node-pw\n");
+    passwordFile = Files.writeString(shared.resolve("pw"), "node-pw\n");
   }
 
   private NodeConfig config(Path password) {
