@@ -183,6 +183,7 @@ public final class KeystoreFiles {
         Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
       }
       temp = null;
+      syncDirectory(directory);
     } catch (IOException e) {
       throw new KeystoreException(
           KeystoreException.Kind.IO, "cannot write " + target + ": " + e.getMessage(), e);
@@ -194,6 +195,15 @@ public final class KeystoreFiles {
           // Best effort: the temp file holds no usable key without the password.
         }
       }
+    }
+  }
+
+  /** Makes the rename itself durable (Linux); best effort where directories cannot be opened. */
+  private static void syncDirectory(Path directory) {
+    try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException | UnsupportedOperationException notSupported) {
+      // Some platforms cannot open or sync a directory; the file itself was already synced.
     }
   }
 

@@ -40,6 +40,9 @@ public interface JobJournal extends AutoCloseable {
   /** Every job not in a terminal state, least recently changed first, at most {@code limit}. */
   CompletableFuture<List<JobRecord>> pendingJobs(int limit);
 
+  /** How many jobs are not in a terminal state. */
+  CompletableFuture<Integer> countPendingJobs();
+
   /**
    * Removes a job the node bid on but did not win (POSTED or BID only: once assigned, the node owes
    * the job and the journal keeps it).

@@ -296,6 +296,21 @@ public final class SqliteJobJournal implements JobJournal {
   }
 
   @Override
+  public CompletableFuture<Integer> countPendingJobs() {
+    return submit(
+        () -> {
+          try (PreparedStatement count =
+              connection.prepareStatement("SELECT COUNT(*) FROM jobs WHERE state NOT IN (?, ?)")) {
+            count.setString(1, JobState.FINALIZED.name());
+            count.setString(2, JobState.RECLAIMED.name());
+            try (ResultSet rs = count.executeQuery()) {
+              return rs.next() ? rs.getInt(1) : 0;
+            }
+          }
+        });
+  }
+
+  @Override
   public CompletableFuture<Boolean> forget(JobKey key) {
     return transaction(
         () -> {

@@ -37,9 +37,6 @@ import org.web3j.crypto.Keys;
  */
 public final class NodeRunner {
 
-  /** {@code /status} counts pending jobs up to this many. */
-  public static final int PENDING_COUNT_LIMIT = 10_000;
-
   static final Duration JOURNAL_OPEN_TIMEOUT = Duration.ofSeconds(30);
 
   private static final Logger LOG = LoggerFactory.getLogger(NodeRunner.class);
@@ -90,7 +87,7 @@ public final class NodeRunner {
           shutdown.add(
               "job journal",
               SqliteJobJournal.open(config.journalFile(), clock, JOURNAL_OPEN_TIMEOUT));
-      int pending = await(journal.pendingJobs(PENDING_COUNT_LIMIT)).size();
+      int pending = await(journal.countPendingJobs());
       LOG.info("journal {} holds {} pending jobs", journal.file(), pending);
 
       Instant startedAt = clock.instant();
@@ -155,7 +152,7 @@ public final class NodeRunner {
 
   private static CompletableFuture<List<String>> health(SqliteJobJournal journal) {
     return journal
-        .pendingJobs(1)
+        .countPendingJobs()
         .handle(
             (jobs, failure) ->
                 failure == null
@@ -166,7 +163,7 @@ public final class NodeRunner {
   private static CompletableFuture<NodeStatus> status(
       NodeConfig config, String address, Instant startedAt, Clock clock, SqliteJobJournal journal) {
     return journal
-        .pendingJobs(PENDING_COUNT_LIMIT)
+        .countPendingJobs()
         .thenApply(
             pending -> {
               Map<String, String> services = new LinkedHashMap<>();
@@ -189,7 +186,7 @@ public final class NodeRunner {
                   config.maxConcurrentShards(),
                   new NodeStatus.Journal(
                       journal.file().toString(),
-                      pending.size(),
+                      pending,
                       journal.transactionsCommitted(),
                       journal.queueDepth()),
                   services);

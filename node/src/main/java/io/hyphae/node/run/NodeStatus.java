@@ -36,8 +36,7 @@ public record NodeStatus(
    * The journal's part of the status.
    *
    * @param file the SQLite file
-   * @param pendingJobs jobs not finalized or reclaimed (counted up to {@link
-   *     NodeRunner#PENDING_COUNT_LIMIT})
+   * @param pendingJobs jobs not finalized or reclaimed
    * @param transactionsCommitted transactions since the node started
    * @param queueDepth operations waiting for the disk thread
    */

@@ -232,6 +232,7 @@ class SqliteJobJournalTest {
     assertThat(await(journal.pendingJobs(10)).stream().map(JobRecord::key))
         .containsExactly(key(1), key(3));
     assertThat(await(journal.pendingJobs(1)).stream().map(JobRecord::key)).containsExactly(key(1));
+    assertThat(await(journal.countPendingJobs())).isEqualTo(2);
   }
 
   @Test
