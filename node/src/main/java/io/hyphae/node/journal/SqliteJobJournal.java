@@ -13,13 +13,10 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -176,40 +173,11 @@ public final class SqliteJobJournal implements JobJournal {
 
   @Override
   public CompletableFuture<JobRecord> upsert(JobKey key, JobState state, List<Integer> shards) {
-    Set<Integer> wanted;
-    try {
-      wanted = shardSet(shards);
-    } catch (IllegalArgumentException e) {
-      return CompletableFuture.failedFuture(new JournalException(key + ": " + e.getMessage(), e));
-    }
+    List<Integer> requested = List.copyOf(shards);
     return transaction(
         () -> {
-          Optional<JobRecord> current = load(key);
-          if (current.isEmpty()) {
-            if (!JobState.INITIAL.contains(state)) {
-              throw new JournalException.InvalidTransition(
-                  key
-                      + " is not in the journal; a job enters it as one of "
-                      + JobState.INITIAL
-                      + ", not "
-                      + state);
-            }
-            insertJob(key, state);
-            insertShards(key, wanted);
-          } else {
-            JobRecord job = current.get();
-            Set<Integer> have = new TreeSet<>();
-            job.shards().forEach(s -> have.add(s.shard()));
-            if (!wanted.isEmpty() && !have.isEmpty() && !have.equals(wanted)) {
-              throw new JournalException(
-                  key + " has shards " + have + ", not " + wanted + ": assignments do not change");
-            }
-            if (have.isEmpty()) {
-              insertShards(key, wanted);
-            }
-            moveTo(job, state);
-          }
-          return load(key).orElseThrow();
+          Optional<JobRecord> before = load(key);
+          return store(before, JobTransitions.upsert(before, key, state, requested, now()));
         });
   }
 
@@ -219,43 +187,8 @@ public final class SqliteJobJournal implements JobJournal {
     List<ShardProgress> changes = List.copyOf(shards);
     return transaction(
         () -> {
-          JobRecord job =
-              load(key)
-                  .orElseThrow(() -> new JournalException.NotFound(key + " is not in the journal"));
-          Map<Integer, ShardProgress> byIndex = new TreeMap<>();
-          job.shards().forEach(s -> byIndex.put(s.shard(), s));
-          for (ShardProgress change : changes) {
-            ShardProgress now = byIndex.get(change.shard());
-            if (now == null) {
-              throw new JournalException.NotFound(
-                  "shard " + change.shard() + " of " + key + " is not the node's");
-            }
-            if (!now.state().canMoveTo(change.state())
-                || now.state() == ShardState.DONE && !now.equals(change)) {
-              throw new JournalException.InvalidTransition(
-                  "shard "
-                      + change.shard()
-                      + " of "
-                      + key
-                      + " cannot go from "
-                      + now.state()
-                      + " to "
-                      + change.state()
-                      + (now.state() == ShardState.DONE
-                          ? " (it is DONE with output " + now.outputHash().orElseThrow() + ")"
-                          : ""));
-            }
-            updateShard(key, change);
-            byIndex.put(change.shard(), change);
-          }
-          JobRecord updated =
-              new JobRecord(key, job.state(), List.copyOf(byIndex.values()), job.updatedAt());
-          if (newState.isPresent()) {
-            moveTo(updated, newState.get());
-          } else if (!changes.isEmpty()) {
-            touch(key, job.state());
-          }
-          return load(key).orElseThrow();
+          Optional<JobRecord> before = load(key);
+          return store(before, JobTransitions.update(before, key, changes, newState, now()));
         });
   }
 
@@ -318,11 +251,7 @@ public final class SqliteJobJournal implements JobJournal {
           if (job.isEmpty()) {
             return false;
           }
-          JobState state = job.get().state();
-          if (state != JobState.POSTED && state != JobState.BID) {
-            throw new JournalException.InvalidTransition(
-                key + " is " + state + ": the node owes it, the journal keeps it");
-          }
+          JobTransitions.checkForget(job.get());
           try (PreparedStatement delete =
               connection.prepareStatement(
                   "DELETE FROM jobs WHERE chain_id = ? AND market = ? AND job_id = ?")) {
@@ -415,76 +344,49 @@ public final class SqliteJobJournal implements JobJournal {
     }
   }
 
-  private void moveTo(JobRecord job, JobState next) throws SQLException {
-    if (!job.state().canMoveTo(next)) {
-      throw new JournalException.InvalidTransition(
-          job.key()
-              + " cannot go from "
-              + job.state()
-              + " to "
-              + next
-              + " (allowed: "
-              + job.state().successors()
-              + ")");
-    }
-    if (next == JobState.DELIVERED && !job.allShardsDone()) {
-      throw new JournalException.InvalidTransition(
-          job.key() + " cannot be DELIVERED before all its shards are DONE");
-    }
-    if (next != job.state()) {
-      touch(job.key(), next);
-    }
+  /** The time stored with a change: milliseconds, as the table keeps it. */
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
   }
 
-  private void touch(JobKey key, JobState state) throws SQLException {
-    try (PreparedStatement update =
+  /** Writes the difference between {@code before} and {@code after}; returns {@code after}. */
+  private JobRecord store(Optional<JobRecord> before, JobRecord after) throws SQLException {
+    if (before.isPresent() && before.get() == after) {
+      return after;
+    }
+    try (PreparedStatement job =
         connection.prepareStatement(
-            "UPDATE jobs SET state = ?, updated_at = ?"
-                + " WHERE chain_id = ? AND market = ? AND job_id = ?")) {
-      update.setString(1, state.name());
-      update.setLong(2, clock.millis());
-      bindKey(update, key, 3);
-      update.executeUpdate();
+            "INSERT INTO jobs (chain_id, market, job_id, state, updated_at) VALUES (?, ?, ?, ?, ?)"
+                + " ON CONFLICT (chain_id, market, job_id)"
+                + " DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at")) {
+      bindKey(job, after.key(), 1);
+      job.setString(4, after.state().name());
+      job.setLong(5, after.updatedAt().toEpochMilli());
+      job.executeUpdate();
     }
-  }
-
-  private void insertJob(JobKey key, JobState state) throws SQLException {
-    try (PreparedStatement insert =
-        connection.prepareStatement(
-            "INSERT INTO jobs (chain_id, market, job_id, state, updated_at) VALUES (?, ?, ?, ?, ?)")) {
-      bindKey(insert, key, 1);
-      insert.setString(4, state.name());
-      insert.setLong(5, clock.millis());
-      insert.executeUpdate();
-    }
-  }
-
-  private void insertShards(JobKey key, Set<Integer> shards) throws SQLException {
-    try (PreparedStatement insert =
+    List<ShardProgress> old = before.map(JobRecord::shards).orElse(List.of());
+    try (PreparedStatement shard =
         connection.prepareStatement(
             "INSERT INTO shards (chain_id, market, job_id, shard, state, output_hash)"
-                + " VALUES (?, ?, ?, ?, ?, NULL)")) {
-      for (int shard : shards) {
-        bindKey(insert, key, 1);
-        insert.setInt(4, shard);
-        insert.setString(5, ShardState.PENDING.name());
-        insert.addBatch();
+                + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (chain_id, market, job_id, shard)"
+                + " DO UPDATE SET state = excluded.state, output_hash = excluded.output_hash")) {
+      boolean any = false;
+      for (ShardProgress progress : after.shards()) {
+        if (old.contains(progress)) {
+          continue;
+        }
+        bindKey(shard, after.key(), 1);
+        shard.setInt(4, progress.shard());
+        shard.setString(5, progress.state().name());
+        shard.setString(6, progress.outputHash().orElse(null));
+        shard.addBatch();
+        any = true;
       }
-      insert.executeBatch();
+      if (any) {
+        shard.executeBatch();
+      }
     }
-  }
-
-  private void updateShard(JobKey key, ShardProgress shard) throws SQLException {
-    try (PreparedStatement update =
-        connection.prepareStatement(
-            "UPDATE shards SET state = ?, output_hash = ?"
-                + " WHERE chain_id = ? AND market = ? AND job_id = ? AND shard = ?")) {
-      update.setString(1, shard.state().name());
-      update.setString(2, shard.outputHash().orElse(null));
-      bindKey(update, key, 3);
-      update.setInt(6, shard.shard());
-      update.executeUpdate();
-    }
+    return after;
   }
 
   private Optional<JobRecord> load(JobKey key) throws SQLException {
@@ -527,22 +429,6 @@ public final class SqliteJobJournal implements JobJournal {
     statement.setLong(first, key.chainId());
     statement.setString(first + 1, key.market());
     statement.setString(first + 2, key.jobIdHex());
-  }
-
-  private static Set<Integer> shardSet(List<Integer> shards) {
-    if (shards.size() > MAX_SHARDS_PER_JOB) {
-      throw new IllegalArgumentException("at most " + MAX_SHARDS_PER_JOB + " shards per job");
-    }
-    Set<Integer> set = new TreeSet<>();
-    for (int shard : shards) {
-      if (shard < 0 || shard > MAX_SHARD_INDEX) {
-        throw new IllegalArgumentException("shard index out of range: " + shard);
-      }
-      if (!set.add(shard)) {
-        throw new IllegalArgumentException("shard " + shard + " listed twice");
-      }
-    }
-    return set;
   }
 
   private Void closeConnection() {

@@ -64,7 +64,7 @@ class JournalCrashIT {
         }
       }
       for (long id = 0; id <= lastCommitted; id++) {
-        JobKey key = new JobKey(31337, SqliteJobJournalTest.MARKET, BigInteger.valueOf(id));
+        JobKey key = new JobKey(31337, JobJournalContract.MARKET, BigInteger.valueOf(id));
         assertThat(journal.find(key).get(30, TimeUnit.SECONDS).orElseThrow().state())
             .isEqualTo(JobState.DELIVERED);
       }

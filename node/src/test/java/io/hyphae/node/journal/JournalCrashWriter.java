@@ -23,7 +23,7 @@ final class JournalCrashWriter {
         SqliteJobJournal.open(Path.of(args[0]), Clock.systemUTC(), Duration.ofSeconds(30));
     List<Integer> shards = IntStream.range(0, SHARDS).boxed().toList();
     for (long id = 0; ; id++) {
-      JobKey key = new JobKey(31337, SqliteJobJournalTest.MARKET, BigInteger.valueOf(id));
+      JobKey key = new JobKey(31337, JobJournalContract.MARKET, BigInteger.valueOf(id));
       journal.upsert(key, JobState.ASSIGNED, shards).get(30, TimeUnit.SECONDS);
       journal
           .update(
@@ -34,7 +34,7 @@ final class JournalCrashWriter {
       journal
           .update(
               key,
-              shards.stream().map(s -> ShardProgress.done(s, SqliteJobJournalTest.HASH)).toList(),
+              shards.stream().map(s -> ShardProgress.done(s, JobJournalContract.HASH)).toList(),
               Optional.of(JobState.DELIVERED))
           .get(30, TimeUnit.SECONDS);
       System.out.println("committed " + id);
