@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code ./hyphae} launcher, run as a user runs it (with the jars this build packaged). */
 class LauncherIT {
@@ -61,6 +62,20 @@ class LauncherIT {
     Run run = hyphae("balance", "0x1234");
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.stderr()).contains("not an address: 0x1234");
+  }
+
+  @Test
+  void accountCommandsReachTheWallet(@TempDir Path keystore) throws Exception {
+    Run run = hyphae("account", "list", "--keystore-dir", keystore.toString());
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(run.stderr()).contains("no accounts in " + keystore);
+  }
+
+  @Test
+  void nodeConfigPrintsTheEffectiveConfiguration() throws Exception {
+    Run run = hyphae("node", "config", "--admin-port", "0");
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(run.stdout()).contains("admin-host = 127.0.0.1").contains("admin-port = 0");
   }
 
   @Test

@@ -1,0 +1,110 @@
+package io.hyphae.node.journal;
+
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * A {@link JobJournal} in memory, for tests of the parts that use a journal. It applies the same
+ * {@link JobTransitions} as the SQLite journal ({@link JobJournalContract} runs against both); it
+ * forgets everything when dropped.
+ */
+public final class InMemoryJobJournal implements JobJournal {
+
+  private final Clock clock;
+  private final Map<JobKey, JobRecord> jobs = new HashMap<>();
+  private boolean closed;
+
+  public InMemoryJobJournal(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public synchronized CompletableFuture<JobRecord> upsert(
+      JobKey key, JobState state, List<Integer> shards) {
+    return run(
+        () -> {
+          JobRecord after =
+              JobTransitions.upsert(
+                  Optional.ofNullable(jobs.get(key)), key, state, shards, clock.instant());
+          jobs.put(key, after);
+          return after;
+        });
+  }
+
+  @Override
+  public synchronized CompletableFuture<JobRecord> update(
+      JobKey key, List<ShardProgress> shards, Optional<JobState> newState) {
+    return run(
+        () -> {
+          JobRecord after =
+              JobTransitions.update(
+                  Optional.ofNullable(jobs.get(key)), key, shards, newState, clock.instant());
+          jobs.put(key, after);
+          return after;
+        });
+  }
+
+  @Override
+  public synchronized CompletableFuture<Optional<JobRecord>> find(JobKey key) {
+    return run(() -> Optional.ofNullable(jobs.get(key)));
+  }
+
+  @Override
+  public synchronized CompletableFuture<List<JobRecord>> pendingJobs(int limit) {
+    if (limit <= 0) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("limit must be > 0"));
+    }
+    return run(
+        () ->
+            jobs.values().stream()
+                .filter(job -> !job.state().isTerminal())
+                .sorted(
+                    Comparator.comparing(JobRecord::updatedAt)
+                        .thenComparing(job -> job.key().chainId())
+                        .thenComparing(job -> job.key().market())
+                        .thenComparing(job -> job.key().jobId()))
+                .limit(limit)
+                .toList());
+  }
+
+  @Override
+  public synchronized CompletableFuture<Integer> countPendingJobs() {
+    return run(() -> (int) jobs.values().stream().filter(j -> !j.state().isTerminal()).count());
+  }
+
+  @Override
+  public synchronized CompletableFuture<Boolean> forget(JobKey key) {
+    return run(
+        () -> {
+          JobRecord job = jobs.get(key);
+          if (job == null) {
+            return false;
+          }
+          JobTransitions.checkForget(job);
+          jobs.remove(key);
+          return true;
+        });
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+  }
+
+  private <T> CompletableFuture<T> run(Supplier<T> work) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new JournalException("the journal is closed"));
+    }
+    try {
+      return CompletableFuture.completedFuture(work.get());
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+}
