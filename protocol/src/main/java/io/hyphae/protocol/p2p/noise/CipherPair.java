@@ -25,20 +25,8 @@ public final class CipherPair {
     return receive.decrypt(new byte[0], ciphertext);
   }
 
-  /** Encrypts {@code length} bytes of {@code in} into a new buffer (ciphertext + tag). */
-  ByteBuf encrypt(ByteBufAllocator alloc, ByteBuf in, int length) {
-    ByteBuf out = alloc.buffer(length + CipherState.TAG);
-    try {
-      ByteBuffer src = in.nioBuffer(in.readerIndex(), length);
-      ByteBuffer dst = out.nioBuffer(0, length + CipherState.TAG);
-      int n = send.encrypt(src, dst);
-      out.writerIndex(n);
-      in.skipBytes(length);
-      return out;
-    } catch (RuntimeException e) {
-      out.release();
-      throw e;
-    }
+  int encryptInto(ByteBuffer src, ByteBuffer dst) {
+    return send.encrypt(src, dst);
   }
 
   /** Decrypts a whole frame into a new buffer. */

@@ -1,0 +1,71 @@
+package io.hyphae.protocol.p2p.noise;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import java.nio.ByteBuffer;
+
+/**
+ * The secured channel after the handshake: decrypts inbound Noise messages into plaintext and
+ * encrypts outbound plaintext into messages of at most 65535 bytes (65519 of plaintext). A frame
+ * that fails to decrypt closes the connection.
+ */
+public final class NoiseTransportHandler extends ChannelDuplexHandler {
+  public static final int MAX_PLAINTEXT = NoiseFrameDecoder.MAX_FRAME - CipherState.TAG;
+
+  private final CipherPair ciphers;
+
+  NoiseTransportHandler(CipherPair ciphers) {
+    this.ciphers = ciphers;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    if (!(msg instanceof ByteBuf frame)) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    ByteBuf plain;
+    try {
+      plain = ciphers.decrypt(ctx.alloc(), frame);
+    } finally {
+      frame.release();
+    }
+    ctx.fireChannelRead(plain);
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    if (!(msg instanceof ByteBuf in)) {
+      ctx.write(msg, promise);
+      return;
+    }
+    ByteBuf out = null;
+    try {
+      int length = in.readableBytes();
+      int chunks = Math.max(1, (length + MAX_PLAINTEXT - 1) / MAX_PLAINTEXT);
+      out = ctx.alloc().directBuffer(length + chunks * (2 + CipherState.TAG));
+      while (chunks-- > 0) {
+        int n = Math.min(MAX_PLAINTEXT, in.readableBytes());
+        out.writeShort(n + CipherState.TAG);
+        ByteBuffer src = in.nioBuffer(in.readerIndex(), n);
+        ByteBuffer dst = out.nioBuffer(out.writerIndex(), n + CipherState.TAG);
+        int written = ciphers.encryptInto(src, dst);
+        out.writerIndex(out.writerIndex() + written);
+        in.skipBytes(n);
+      }
+      ByteBuf toWrite = out;
+      out = null;
+      ctx.write(toWrite, promise);
+    } catch (RuntimeException e) {
+      promise.tryFailure(e);
+      ctx.close();
+    } finally {
+      in.release();
+      if (out != null) {
+        out.release();
+      }
+    }
+  }
+}
