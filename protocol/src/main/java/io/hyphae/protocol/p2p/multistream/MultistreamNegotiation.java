@@ -134,7 +134,10 @@ public final class MultistreamNegotiation {
     if (!message.equals(MultistreamCodec.PROTOCOL_ID)) {
       throw new MultistreamException(
           MultistreamException.Reason.MALFORMED,
-          "expected the multistream header, got '" + message + "'");
+          "expected the multistream header, got '"
+              + message
+              + "'"
+              + (dialer ? " (as dialer)" : " (as listener)"));
     }
   }
 

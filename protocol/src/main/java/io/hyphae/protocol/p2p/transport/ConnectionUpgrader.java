@@ -100,6 +100,13 @@ final class ConnectionUpgrader {
                   TimeUnit.MILLISECONDS);
       result.whenComplete((u, e) -> deadline.cancel(false));
       channel
+          .closeFuture()
+          .addListener(
+              f ->
+                  result.completeExceptionally(
+                      new P2pException(
+                          P2pException.Reason.CLOSED, "connection closed during the upgrade")));
+      channel
           .pipeline()
           .addBefore(
               ERRORS,

@@ -8,7 +8,9 @@ import io.hyphae.protocol.p2p.HostConfig;
 import io.hyphae.protocol.p2p.P2pException;
 import io.hyphae.protocol.p2p.Stream;
 import io.hyphae.protocol.p2p.StreamHandler;
+import io.hyphae.protocol.p2p.identify.IdentifyService;
 import io.hyphae.protocol.p2p.mux.MuxedStream;
+import io.hyphae.protocol.p2p.ping.PingService;
 import io.hyphae.protocol.peer.PeerId;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -61,7 +63,15 @@ public final class Libp2pHost implements Host {
   private final AtomicInteger openChannels = new AtomicInteger();
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private final EventLoopGroup group;
+  private final IdentifyService identify;
+  private final PingService ping;
 
+  /** A host with yamux, identify and ping. */
+  public Libp2pHost(HostConfig config) {
+    this(config, YamuxMuxerFactory.defaults());
+  }
+
+  /** A host with the given muxer; identify and ping are always served. */
   public Libp2pHost(HostConfig config, StreamMuxerFactory muxers) {
     this.config = config;
     this.peerId = PeerId.fromPublicKey(config.identity().publicKey());
@@ -71,6 +81,18 @@ public final class Libp2pHost implements Host {
             config.identity(), muxers, config.upgradeTimeout(), new SecureRandom());
     this.group =
         transport.newGroup(config.ioThreads(), new DefaultThreadFactory("hyphae-p2p", true));
+    this.identify = new IdentifyService(this, config.agentVersion(), config.negotiationTimeout());
+    this.ping = new PingService(this, config.negotiationTimeout());
+    identify.install();
+    ping.install();
+  }
+
+  public IdentifyService identify() {
+    return identify;
+  }
+
+  public PingService ping() {
+    return ping;
   }
 
   public HostConfig config() {
@@ -267,7 +289,23 @@ public final class Libp2pHost implements Host {
 
   private CompletableFuture<Connection> connect(
       InetSocketAddress socket, Optional<PeerId> expected) {
-    CompletableFuture<Connection> result = new CompletableFuture<>();
+    if (openChannels.incrementAndGet() > config.limits().maxConnections()) {
+      openChannels.decrementAndGet();
+      return CompletableFuture.failedFuture(
+          new P2pException(
+              P2pException.Reason.LIMIT,
+              "connection limit of " + config.limits().maxConnections() + " reached"));
+    }
+    java.util.concurrent.atomic.AtomicBoolean slotHeld =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    Runnable releaseSlot =
+        () -> {
+          if (slotHeld.compareAndSet(true, false)) {
+            openChannels.decrementAndGet();
+          }
+        };
+    CompletableFuture<Connection> upgraded = new CompletableFuture<>();
+    CompletableFuture<Void> connected = new CompletableFuture<>();
     Bootstrap b =
         new Bootstrap()
             .group(group)
@@ -280,40 +318,37 @@ public final class Libp2pHost implements Host {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    // the upgrade goes in before connecting: the remote may speak first
                     ch.pipeline().addLast(ConnectionUpgrader.ERRORS, ErrorHandler.INSTANCE);
+                    ch.closeFuture().addListener(f -> releaseSlot.run());
+                    upgrade(ch, true, expected)
+                        .whenComplete(
+                            (c, e) -> {
+                              if (e != null) {
+                                upgraded.completeExceptionally(e);
+                              } else {
+                                upgraded.complete(c);
+                              }
+                            });
                   }
                 });
-    b.connect(socket)
-        .addListener(
-            (ChannelFuture f) -> {
-              if (!f.isSuccess()) {
-                result.completeExceptionally(
-                    new P2pException(
-                        P2pException.Reason.CONNECT_FAILED,
-                        "cannot connect to " + socket + ": " + f.cause().getMessage(),
-                        f.cause()));
-                return;
-              }
-              Channel ch = f.channel();
-              if (!reserveChannel(ch)) {
-                ch.close();
-                result.completeExceptionally(
-                    new P2pException(
-                        P2pException.Reason.LIMIT,
-                        "connection limit of " + config.limits().maxConnections() + " reached"));
-                return;
-              }
-              upgrade(ch, true, expected)
-                  .whenComplete(
-                      (c, e) -> {
-                        if (e != null) {
-                          result.completeExceptionally(e);
-                        } else {
-                          result.complete(c);
-                        }
-                      });
-            });
-    return result;
+    ChannelFuture connect = b.connect(socket);
+    connect.addListener(
+        (ChannelFuture f) -> {
+          if (f.isSuccess()) {
+            connected.complete(null);
+          } else {
+            f.channel().close();
+            releaseSlot.run();
+            connected.completeExceptionally(
+                new P2pException(
+                    P2pException.Reason.CONNECT_FAILED,
+                    "cannot connect to " + socket + ": " + f.cause().getMessage(),
+                    f.cause()));
+          }
+        });
+    // a failed connect reports as such, not as the upgrade's "closed"
+    return connected.thenCompose(v -> upgraded);
   }
 
   @Override
