@@ -104,10 +104,12 @@ public final class MultistreamHandler extends ByteToMessageDecoder {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    fail(
-        ctx,
-        new MultistreamException(
-            MultistreamException.Reason.CLOSED, "connection closed during negotiation"));
+    if (!finished) {
+      fail(
+          ctx,
+          new MultistreamException(
+              MultistreamException.Reason.CLOSED, "connection closed during negotiation"));
+    }
     super.channelInactive(ctx);
   }
 

@@ -4,7 +4,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.DecoderException;
 import java.nio.ByteBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The secured channel after the handshake: decrypts inbound Noise messages into plaintext and
@@ -14,6 +17,7 @@ import java.nio.ByteBuffer;
 public final class NoiseTransportHandler extends ChannelDuplexHandler {
   public static final int MAX_PLAINTEXT = NoiseFrameDecoder.MAX_FRAME - CipherState.TAG;
 
+  private static final Logger LOG = LoggerFactory.getLogger(NoiseTransportHandler.class);
   private final CipherPair ciphers;
 
   NoiseTransportHandler(CipherPair ciphers) {
@@ -29,10 +33,25 @@ public final class NoiseTransportHandler extends ChannelDuplexHandler {
     ByteBuf plain;
     try {
       plain = ciphers.decrypt(ctx.alloc(), frame);
+    } catch (NoiseException e) {
+      // a forged or corrupted message: the stream cipher is out of step, nothing can follow
+      LOG.debug("addr={} closing connection: {}", ctx.channel().remoteAddress(), e.getMessage());
+      ctx.close();
+      return;
     } finally {
       frame.release();
     }
     ctx.fireChannelRead(plain);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof DecoderException d && d.getCause() instanceof NoiseException n) {
+      LOG.debug("addr={} closing connection: {}", ctx.channel().remoteAddress(), n.getMessage());
+      ctx.close();
+      return;
+    }
+    ctx.fireExceptionCaught(cause);
   }
 
   @Override
