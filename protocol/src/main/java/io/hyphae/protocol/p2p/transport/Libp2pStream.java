@@ -205,6 +205,12 @@ final class Libp2pStream implements Stream, MuxedStreamHandler {
 
   private void maybeClosed() {
     if (localClosed && remoteClosed && resetCause == null && !closeFuture.isDone()) {
+      // data nobody will read (the reader was never set) is dropped with the stream
+      ByteBuf b;
+      while ((b = pending.poll()) != null) {
+        b.release();
+      }
+      pendingBytes = 0;
       connection.streamEnded(this);
       closeFuture.complete(null);
     }

@@ -47,6 +47,7 @@ class JsInteropIT {
     if (host != null) {
       host.stop().get(10, TimeUnit.SECONDS);
     }
+    assertThat(io.hyphae.protocol.LeakRecorder.collect()).isEmpty();
   }
 
   private static String jsKey(KeyType type) {

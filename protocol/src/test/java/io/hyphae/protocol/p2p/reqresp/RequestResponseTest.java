@@ -48,6 +48,7 @@ class RequestResponseTest {
   static void stop() throws Exception {
     client.stop().get(5, TimeUnit.SECONDS);
     server.stop().get(5, TimeUnit.SECONDS);
+    assertThat(io.hyphae.protocol.LeakRecorder.collect()).isEmpty();
   }
 
   private static Identify msg(String agent) {

@@ -50,6 +50,7 @@ class Libp2pHostTest {
     for (Libp2pHost h : hosts) {
       h.stop().get(5, TimeUnit.SECONDS);
     }
+    assertThat(io.hyphae.protocol.LeakRecorder.collect()).isEmpty();
   }
 
   private static <T> T await(CompletableFuture<T> f) throws Exception {
