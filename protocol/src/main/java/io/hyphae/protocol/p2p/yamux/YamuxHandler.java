@@ -45,6 +45,10 @@ public final class YamuxHandler extends ByteToMessageDecoder {
     return session;
   }
 
+  YamuxSession yamuxSession() {
+    return session;
+  }
+
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
     session.attach(ctx);
@@ -104,7 +108,7 @@ public final class YamuxHandler extends ByteToMessageDecoder {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    session.connectionLost("connection failed: " + cause);
+    session.connectionFailed(cause);
     ctx.close();
   }
 }

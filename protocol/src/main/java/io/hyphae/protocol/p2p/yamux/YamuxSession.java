@@ -69,6 +69,7 @@ final class YamuxSession implements MuxedSession {
   private boolean remoteGoAway;
   private final Map<Long, PendingPing> pings = new HashMap<>();
   private long nextPingId;
+  private Throwable bug;
 
   YamuxSession(boolean initiator, YamuxConfig config, Consumer<MuxedStream> inboundHandler) {
     this.initiator = initiator;
@@ -467,6 +468,27 @@ final class YamuxSession implements MuxedSession {
       return;
     }
     terminate(new MuxException(MuxException.Reason.SESSION_CLOSED, why));
+  }
+
+  /**
+   * An exception reached the handler: an I/O error of the connection, or a bug of ours thrown while
+   * handling a frame (kept for tests, logged as an error).
+   */
+  void connectionFailed(Throwable cause) {
+    if (cause instanceof java.io.IOException) {
+      LOG.debug("yamux: connection failed: {}", cause.toString());
+    } else {
+      LOG.error("yamux: unexpected failure; closing the session", cause);
+      if (bug == null) {
+        bug = cause;
+      }
+    }
+    connectionLost("connection failed: " + cause);
+  }
+
+  /** The first unexpected exception (our bug), or null. */
+  Throwable bug() {
+    return bug;
   }
 
   /** Resets every stream, fails pending pings, closes the connection, completes closeFuture. */
