@@ -86,8 +86,7 @@ public final class YamuxHandler extends ByteToMessageDecoder {
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
     if (ctx.channel().isWritable()) {
-      session.drainSendQueue();
-      session.flushIfNeeded();
+      session.onWritable();
     }
     super.channelWritabilityChanged(ctx);
   }

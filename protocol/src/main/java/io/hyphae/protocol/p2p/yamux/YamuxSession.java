@@ -30,6 +30,9 @@ final class YamuxSession implements MuxedSession {
 
   private static final Logger LOG = LoggerFactory.getLogger(YamuxSession.class);
 
+  /** Control frames we queue while the connection is not writable before giving up on it. */
+  static final int MAX_CONTROL_BACKLOG = 4096;
+
   /** How long a closing session waits for its last frame to be written. */
   static final Duration CLOSE_LINGER = Duration.ofSeconds(5);
 
@@ -70,6 +73,8 @@ final class YamuxSession implements MuxedSession {
   private final Map<Long, PendingPing> pings = new HashMap<>();
   private long nextPingId;
   private Throwable bug;
+  private int controlBacklog;
+  private boolean closingForBacklog;
 
   YamuxSession(boolean initiator, YamuxConfig config, Consumer<MuxedStream> inboundHandler) {
     this.initiator = initiator;
@@ -402,6 +407,13 @@ final class YamuxSession implements MuxedSession {
     drainSendQueue();
   }
 
+  /** The connection became writable again. */
+  void onWritable() {
+    controlBacklog = 0;
+    drainSendQueue();
+    flushIfNeeded();
+  }
+
   /** Round-robin, one frame per stream per turn, while the channel takes more. */
   void drainSendQueue() {
     if (sending || state == State.CLOSED || state == State.NEW) {
@@ -427,6 +439,21 @@ final class YamuxSession implements MuxedSession {
   }
 
   ChannelFuture writeControl(YamuxFrame.Type type, int flags, int streamId, long length) {
+    if (!ctx.channel().isWritable()
+        && ++controlBacklog > MAX_CONTROL_BACKLOG
+        && !closingForBacklog) {
+      // The remote makes us answer (pings, refused SYNs) without reading the answers.
+      closingForBacklog = true;
+      LOG.debug("yamux: {} control frames wait on an unwritable connection", controlBacklog);
+      ctx.executor()
+          .execute(
+              () ->
+                  protocolError(
+                      new YamuxProtocolException(
+                          "the remote does not read: "
+                              + controlBacklog
+                              + " control frames wait to be sent")));
+    }
     flushNeeded = true;
     lastWrite = ctx.write(YamuxFrameCodec.header(ctx.alloc(), type, flags, streamId, length));
     return lastWrite;
@@ -484,6 +511,25 @@ final class YamuxSession implements MuxedSession {
       }
     }
     connectionLost("connection failed: " + cause);
+  }
+
+  /** The session's and its streams' state, for diagnostics. */
+  String describe() {
+    StringBuilder b =
+        new StringBuilder("YamuxSession[")
+            .append(initiator ? "dialer " : "listener ")
+            .append(state)
+            .append(" writable=")
+            .append(ctx != null && ctx.channel().isWritable())
+            .append(" sendQueue=")
+            .append(sendQueue.size())
+            .append(" controlBacklog=")
+            .append(controlBacklog)
+            .append("]");
+    for (YamuxStream s : streams.values()) {
+      b.append("\n  ").append(s.describe());
+    }
+    return b.toString();
   }
 
   /** The first unexpected exception (our bug), or null. */
