@@ -45,10 +45,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class YamuxJsInteropIT {
 
-  private static final long WAIT_S = 60;
+  private static final long WAIT_S = 30;
   private static final int MIB = 1024 * 1024;
 
   private static Process node;
+  private static int port;
   private static EventLoopGroup group;
   private static Channel channel;
   private static MuxedSession session;
@@ -85,7 +86,7 @@ class YamuxJsInteropIT {
             .get(30, TimeUnit.SECONDS);
     Matcher m = Pattern.compile("\"port\":(\\d+)").matcher(String.valueOf(line));
     assertThat(m.find()).as("js peer printed its port, got %s (see %s)", line, log).isTrue();
-    int port = Integer.parseInt(m.group(1));
+    port = Integer.parseInt(m.group(1));
 
     YamuxHandler handler =
         new YamuxHandler(
@@ -274,5 +275,84 @@ class YamuxJsInteropIT {
     s.closeWrite().get(WAIT_S, TimeUnit.SECONDS);
     assertThat(c.done.get(WAIT_S, TimeUnit.SECONDS)).isEmpty();
     assertThat(session.isOpen()).isTrue();
+  }
+
+  /** Reads one frame (header and, for data, payload) from a raw socket. */
+  private static YamuxFrame readFrame(java.io.DataInputStream in) throws java.io.IOException {
+    byte[] header = new byte[YamuxFrame.HEADER_LENGTH];
+    in.readFully(header);
+    ByteBuf h = Unpooled.wrappedBuffer(header);
+    int type = h.getUnsignedByte(1);
+    long length = h.getUnsignedInt(8);
+    ByteBuf payload = null;
+    if (type == 0) {
+      byte[] data = new byte[(int) length];
+      in.readFully(data);
+      payload = Unpooled.wrappedBuffer(data);
+    }
+    assertThat(h.getUnsignedByte(0)).as("version").isZero();
+    return new YamuxFrame(
+        YamuxFrame.Type.values()[type], h.getUnsignedShort(2), h.getInt(4), length, payload);
+  }
+
+  private static byte[] hex(String hex) {
+    return io.netty.buffer.ByteBufUtil.decodeHexDump(hex.replace(" ", ""));
+  }
+
+  /**
+   * Frames written by hand against js-yamux over a raw socket: its bytes are what the spec says and
+   * what our codec expects.
+   */
+  @Test
+  @Order(7)
+  void jsFramesMatchTheSpecByteForByte() throws Exception {
+    try (java.net.Socket raw = new java.net.Socket("127.0.0.1", port)) {
+      raw.setSoTimeout((int) TimeUnit.SECONDS.toMillis(WAIT_S));
+      java.io.DataInputStream in = new java.io.DataInputStream(raw.getInputStream());
+      java.io.OutputStream out = raw.getOutputStream();
+      // js pings as soon as the session starts: type 2, SYN, stream 0, opaque value 0.
+      byte[] first = new byte[12];
+      in.readFully(first);
+      assertThat(io.netty.buffer.ByteBufUtil.hexDump(first)).isEqualTo("000200010000000000000000");
+      out.write(hex("00 02 0002 00000000 00000000")); // our answer: ACK, same value
+      // Open stream 1 with a window update SYN, send "hi", half-close.
+      out.write(
+          hex(
+              "00 01 0001 00000001 00000000"
+                  + "00 00 0000 00000001 00000002 6869"
+                  + "00 01 0004 00000001 00000000"
+                  + "00 02 0001 00000000 0000002a")); // and ping with 42
+      out.flush();
+      StringBuilder echoed = new StringBuilder();
+      boolean acked = false;
+      boolean finished = false;
+      boolean pong = false;
+      while (!(finished && pong)) {
+        YamuxFrame f = readFrame(in);
+        if (f.type() == YamuxFrame.Type.PING) {
+          assertThat(f.flags()).isEqualTo(YamuxFrame.ACK);
+          assertThat(f.length()).isEqualTo(42);
+          pong = true;
+          continue;
+        }
+        assertThat(f.streamId()).isEqualTo(1);
+        assertThat(f.type()).isIn(YamuxFrame.Type.DATA, YamuxFrame.Type.WINDOW_UPDATE);
+        if (!acked) {
+          assertThat(f.has(YamuxFrame.ACK)).as("js acknowledges in its first frame").isTrue();
+          acked = true;
+        }
+        echoed.append(f.payload().toString(StandardCharsets.US_ASCII));
+        f.payload().release();
+        finished |= f.has(YamuxFrame.FIN);
+      }
+      assertThat(echoed.toString()).isEqualTo("hi");
+      // A go-away with "protocol error": js 8.0.1 ends its session and answers with a go-away of
+      // its own (code 0, normal).
+      out.write(hex("00 03 0000 00000000 00000001"));
+      out.flush();
+      byte[] goAway = new byte[12];
+      in.readFully(goAway);
+      assertThat(io.netty.buffer.ByteBufUtil.hexDump(goAway)).isEqualTo("000300000000000000000000");
+    }
   }
 }
