@@ -56,10 +56,26 @@ public record YamuxConfig(
     }
   }
 
-  /** 256 KiB windows, 64 KiB frames, 512 streams each way, 256 pending opens, 10 s pings. */
+  /**
+   * The default data frame size: a 12-byte header plus this payload fill one Noise transport
+   * message (65535 bytes less the 16-byte tag) exactly.
+   */
+  public static final int DEFAULT_MAX_FRAME_DATA = 65535 - 16 - YamuxFrame.HEADER_LENGTH;
+
+  /**
+   * 256 KiB windows, frames that fit one Noise message, 512 streams each way, 256 pending opens, 4
+   * MiB write queues, 16 pings of 10 s.
+   */
   public static YamuxConfig defaults() {
     return new YamuxConfig(
-        INITIAL_WINDOW, 64 * 1024, 512, 512, 256, 4 * 1024 * 1024, 16, Duration.ofSeconds(10));
+        INITIAL_WINDOW,
+        DEFAULT_MAX_FRAME_DATA,
+        512,
+        512,
+        256,
+        4 * 1024 * 1024,
+        16,
+        Duration.ofSeconds(10));
   }
 
   public YamuxConfig withMaxInboundStreams(int value) {

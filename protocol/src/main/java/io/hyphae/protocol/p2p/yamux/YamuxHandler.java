@@ -45,6 +45,10 @@ public final class YamuxHandler extends ByteToMessageDecoder {
     return session;
   }
 
+  YamuxSession yamuxSession() {
+    return session;
+  }
+
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
     session.attach(ctx);
@@ -82,8 +86,7 @@ public final class YamuxHandler extends ByteToMessageDecoder {
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
     if (ctx.channel().isWritable()) {
-      session.drainSendQueue();
-      session.flushIfNeeded();
+      session.onWritable();
     }
     super.channelWritabilityChanged(ctx);
   }
@@ -104,7 +107,7 @@ public final class YamuxHandler extends ByteToMessageDecoder {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    session.connectionLost("connection failed: " + cause);
+    session.connectionFailed(cause);
     ctx.close();
   }
 }

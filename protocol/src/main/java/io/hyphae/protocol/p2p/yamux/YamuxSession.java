@@ -30,6 +30,9 @@ final class YamuxSession implements MuxedSession {
 
   private static final Logger LOG = LoggerFactory.getLogger(YamuxSession.class);
 
+  /** Control frames we queue while the connection is not writable before giving up on it. */
+  static final int MAX_CONTROL_BACKLOG = 4096;
+
   /** How long a closing session waits for its last frame to be written. */
   static final Duration CLOSE_LINGER = Duration.ofSeconds(5);
 
@@ -69,6 +72,9 @@ final class YamuxSession implements MuxedSession {
   private boolean remoteGoAway;
   private final Map<Long, PendingPing> pings = new HashMap<>();
   private long nextPingId;
+  private Throwable bug;
+  private int controlBacklog;
+  private boolean closingForBacklog;
 
   YamuxSession(boolean initiator, YamuxConfig config, Consumer<MuxedStream> inboundHandler) {
     this.initiator = initiator;
@@ -401,6 +407,13 @@ final class YamuxSession implements MuxedSession {
     drainSendQueue();
   }
 
+  /** The connection became writable again. */
+  void onWritable() {
+    controlBacklog = 0;
+    drainSendQueue();
+    flushIfNeeded();
+  }
+
   /** Round-robin, one frame per stream per turn, while the channel takes more. */
   void drainSendQueue() {
     if (sending || state == State.CLOSED || state == State.NEW) {
@@ -426,6 +439,21 @@ final class YamuxSession implements MuxedSession {
   }
 
   ChannelFuture writeControl(YamuxFrame.Type type, int flags, int streamId, long length) {
+    if (!ctx.channel().isWritable()
+        && ++controlBacklog > MAX_CONTROL_BACKLOG
+        && !closingForBacklog) {
+      // The remote makes us answer (pings, refused SYNs) without reading the answers.
+      closingForBacklog = true;
+      LOG.debug("yamux: {} control frames wait on an unwritable connection", controlBacklog);
+      ctx.executor()
+          .execute(
+              () ->
+                  protocolError(
+                      new YamuxProtocolException(
+                          "the remote does not read: "
+                              + controlBacklog
+                              + " control frames wait to be sent")));
+    }
     flushNeeded = true;
     lastWrite = ctx.write(YamuxFrameCodec.header(ctx.alloc(), type, flags, streamId, length));
     return lastWrite;
@@ -467,6 +495,46 @@ final class YamuxSession implements MuxedSession {
       return;
     }
     terminate(new MuxException(MuxException.Reason.SESSION_CLOSED, why));
+  }
+
+  /**
+   * An exception reached the handler: an I/O error of the connection, or a bug of ours thrown while
+   * handling a frame (kept for tests, logged as an error).
+   */
+  void connectionFailed(Throwable cause) {
+    if (cause instanceof java.io.IOException) {
+      LOG.debug("yamux: connection failed: {}", cause.toString());
+    } else {
+      LOG.error("yamux: unexpected failure; closing the session", cause);
+      if (bug == null) {
+        bug = cause;
+      }
+    }
+    connectionLost("connection failed: " + cause);
+  }
+
+  /** The session's and its streams' state, for diagnostics. */
+  String describe() {
+    StringBuilder b =
+        new StringBuilder("YamuxSession[")
+            .append(initiator ? "dialer " : "listener ")
+            .append(state)
+            .append(" writable=")
+            .append(ctx != null && ctx.channel().isWritable())
+            .append(" sendQueue=")
+            .append(sendQueue.size())
+            .append(" controlBacklog=")
+            .append(controlBacklog)
+            .append("]");
+    for (YamuxStream s : streams.values()) {
+      b.append("\n  ").append(s.describe());
+    }
+    return b.toString();
+  }
+
+  /** The first unexpected exception (our bug), or null. */
+  Throwable bug() {
+    return bug;
   }
 
   /** Resets every stream, fails pending pings, closes the connection, completes closeFuture. */

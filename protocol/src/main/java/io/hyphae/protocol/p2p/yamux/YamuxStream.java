@@ -182,10 +182,13 @@ final class YamuxStream implements MuxedStream {
   public void reset() {
     session.execute(
         () -> {
-          if (state == State.RESET || (state == State.CLOSED && finSent && writeQueue.isEmpty())) {
+          if (state == State.RESET) {
             return;
           }
-          session.writeControl(YamuxFrame.Type.WINDOW_UPDATE, YamuxFrame.RST, id, 0);
+          if (!(state == State.CLOSED && finSent)) {
+            // Once both FINs went by, the remote has forgotten the stream: no RST needed.
+            session.writeControl(YamuxFrame.Type.WINDOW_UPDATE, YamuxFrame.RST, id, 0);
+          }
           terminate(
               new MuxException(
                   MuxException.Reason.STREAM_RESET, "stream " + unsignedId() + " reset locally"),
@@ -467,5 +470,28 @@ final class YamuxStream implements MuxedStream {
   @Override
   public String toString() {
     return "YamuxStream[" + unsignedId() + (outbound ? " out " : " in ") + state + "]";
+  }
+
+  /** The flow-control state, for diagnostics. */
+  String describe() {
+    return toString()
+        + " sendWindow="
+        + sendWindow
+        + " queued="
+        + queuedBytes
+        + "/"
+        + writeQueue.size()
+        + " inSendQueue="
+        + inSendQueue
+        + " receiveWindow="
+        + receiveWindow
+        + " unread="
+        + readBuffer.size()
+        + " consumedNotGranted="
+        + consumedNotGranted
+        + " paused="
+        + paused
+        + " handler="
+        + (handler != null);
   }
 }

@@ -5,12 +5,17 @@ import io.hyphae.protocol.p2p.mux.MuxedStream;
 import io.hyphae.protocol.p2p.mux.MuxedStreamHandler;
 import io.netty.buffer.ByteBuf;
 
-/** Writes back what it receives and half-closes when the remote does. */
+/**
+ * Writes back what it receives and half-closes when the remote does. Reading pauses until each echo
+ * went out, so a slow reader on the other side slows the writer down instead of filling our write
+ * queue.
+ */
 final class Echo implements MuxedStreamHandler {
 
   @Override
   public void onData(MuxedStream stream, ByteBuf data) {
-    stream.write(data);
+    stream.pauseReading();
+    stream.write(data).whenComplete((v, e) -> stream.resumeReading());
   }
 
   @Override

@@ -309,4 +309,46 @@ class YamuxWireTest {
     send(YamuxFrame.Type.WINDOW_UPDATE, YamuxFrame.SYN, 1, YamuxFrame.MAX_UINT32);
     assertProtocolErrorGoAwayAndClosed();
   }
+
+  @Test
+  void aRemoteThatMakesUsAnswerWithoutReadingIsCutOff() {
+    channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+    channel.runPendingTasks();
+    ByteBuf pings = Unpooled.buffer();
+    for (int i = 0; i <= YamuxSession.MAX_CONTROL_BACKLOG + 10; i++) {
+      YamuxFrameCodec.encodeHeader(pings, YamuxFrame.Type.PING, YamuxFrame.SYN, 0, i);
+    }
+    sendRaw(pings);
+    channel.runPendingTasks();
+    assertProtocolErrorGoAwayAndClosed();
+  }
+
+  @Test
+  void pingAnswersWhileUnwritableBelowTheBacklogLimitAreKept() {
+    channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+    channel.runPendingTasks();
+    sendHex("00 02 0001 00000000 00000001");
+    channel.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+    channel.runPendingTasks();
+    assertThat(written()).containsExactly(frame(YamuxFrame.Type.PING, YamuxFrame.ACK, 0, 1));
+    assertThat(channel.isOpen()).isTrue();
+  }
+
+  @Test
+  void resettingAClosedStreamWithUnreadDataReleasesIt() {
+    List<MuxedStream> unhandled = new ArrayList<>();
+    channel.finishAndReleaseAll();
+    YamuxHandler handler = new YamuxHandler(false, YamuxConfig.defaults(), unhandled::add);
+    channel = new EmbeddedChannel(handler);
+    send(YamuxFrame.Type.DATA, YamuxFrame.SYN | YamuxFrame.FIN, 1, 3, new byte[3]);
+    unhandled.get(0).closeWrite();
+    assertThat(unhandled.get(0).isClosed()).isTrue();
+    assertThat(handler.session().openStreamCount()).isEqualTo(1); // data not yet read
+    unhandled.get(0).reset();
+    assertThat(handler.session().openStreamCount()).isZero();
+    assertThat(written())
+        .containsExactly(
+            frame(YamuxFrame.Type.WINDOW_UPDATE, YamuxFrame.ACK, 1, 0),
+            frame(YamuxFrame.Type.WINDOW_UPDATE, YamuxFrame.FIN, 1, 0));
+  }
 }
