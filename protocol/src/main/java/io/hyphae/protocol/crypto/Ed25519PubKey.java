@@ -18,7 +18,11 @@ public final class Ed25519PubKey implements PubKey {
     if (data.length != 32) {
       throw new KeyFormatException("Ed25519 public key must be 32 bytes, got " + data.length);
     }
-    return new Ed25519PubKey(data);
+    try {
+      return new Ed25519PubKey(data);
+    } catch (IllegalArgumentException e) {
+      throw new KeyFormatException("Ed25519 public key is not a valid curve point", e);
+    }
   }
 
   @Override

@@ -197,7 +197,7 @@ public final class IdentifyService {
   }
 
   /** Parses and checks a record: its key must be the remote's. */
-  static IdentifyInfo decode(byte[] bytes, PeerId expected) {
+  public static IdentifyInfo decode(byte[] bytes, PeerId expected) {
     IdentifyProto.Identify msg;
     try {
       msg = IdentifyProto.Identify.parseFrom(bytes);
