@@ -1,11 +1,15 @@
 package io.hyphae.protocol.p2p.noise;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderException;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,12 +58,69 @@ public final class NoiseTransportHandler extends ChannelDuplexHandler {
     ctx.fireExceptionCaught(cause);
   }
 
+  // Writes wait here until a flush (or until they fill several messages), so that many small
+  // writes, such as a muxer's header and payload, share Noise messages and syscalls.
+  private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
+  private final ArrayDeque<ChannelPromise> pendingPromises = new ArrayDeque<>();
+  private long pendingBytes;
+  private static final int COALESCE_LIMIT = 4 * MAX_PLAINTEXT;
+
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
     if (!(msg instanceof ByteBuf in)) {
       ctx.write(msg, promise);
       return;
     }
+    pending.add(in);
+    pendingPromises.add(promise);
+    pendingBytes += in.readableBytes();
+    if (pendingBytes >= COALESCE_LIMIT) {
+      encryptPending(ctx);
+    }
+  }
+
+  @Override
+  public void flush(ChannelHandlerContext ctx) {
+    encryptPending(ctx);
+    ctx.flush();
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    failPending(new java.nio.channels.ClosedChannelException());
+  }
+
+  @Override
+  public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+    encryptPending(ctx);
+    ctx.flush();
+    ctx.close(promise);
+  }
+
+  private void failPending(Throwable cause) {
+    ByteBuf b;
+    while ((b = pending.poll()) != null) {
+      b.release();
+    }
+    ChannelPromise p;
+    while ((p = pendingPromises.poll()) != null) {
+      p.tryFailure(cause);
+    }
+    pendingBytes = 0;
+  }
+
+  private void encryptPending(ChannelHandlerContext ctx) {
+    if (pending.isEmpty()) {
+      return;
+    }
+    List<ChannelPromise> promises = new ArrayList<>(pendingPromises);
+    pendingPromises.clear();
+    CompositeByteBuf in = ctx.alloc().compositeBuffer(Math.max(2, pending.size()));
+    ByteBuf b;
+    while ((b = pending.poll()) != null) {
+      in.addComponent(true, b);
+    }
+    pendingBytes = 0;
     ByteBuf out = null;
     try {
       int length = in.readableBytes();
@@ -76,9 +137,19 @@ public final class NoiseTransportHandler extends ChannelDuplexHandler {
       }
       ByteBuf toWrite = out;
       out = null;
-      ctx.write(toWrite, promise);
+      ctx.write(toWrite)
+          .addListener(
+              f -> {
+                for (ChannelPromise p : promises) {
+                  if (f.isSuccess()) {
+                    p.trySuccess();
+                  } else {
+                    p.tryFailure(f.cause());
+                  }
+                }
+              });
     } catch (RuntimeException e) {
-      promise.tryFailure(e);
+      promises.forEach(p -> p.tryFailure(e));
       ctx.close();
     } finally {
       in.release();
