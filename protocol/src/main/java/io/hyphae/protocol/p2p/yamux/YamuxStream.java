@@ -330,6 +330,8 @@ final class YamuxStream implements MuxedStream {
       }
       if (readBuffer.isEmpty() && remoteFinReceived && !remoteCloseDelivered) {
         remoteCloseDelivered = true;
+        // Settle the session's books first: a handler that reacts (on any thread) sees them final.
+        session.removeIfDone(this);
         try {
           handler.onRemoteClose(this);
         } catch (RuntimeException e) {

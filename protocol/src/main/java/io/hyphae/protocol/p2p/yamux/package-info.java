@@ -32,6 +32,12 @@
  * go-away with an error code closes it at once. {@code close()} sends go-away, resets every stream
  * and closes the connection; a lost connection resets every stream with SESSION_CLOSED.
  *
+ * <p>Flags: every combination is handled (SYN or ACK with data, FIN or RST on either frame type;
+ * RST wins); bits the spec does not define are ignored, as js and go do. A frame for a stream that
+ * is gone is dropped; data after the remote's FIN resets that stream only. A remote that makes us
+ * queue more than {@code YamuxSession.MAX_CONTROL_BACKLOG} control frames (ping answers, RSTs) on a
+ * connection that is not writable is cut off with PROTOCOL_ERROR.
+ *
  * <p>Ping: we answer every ping request with an ACK carrying its value; {@code ping()} sends a
  * request and times out after {@code pingTimeout}; an answer nothing waits for is ignored. We send
  * no keep-alive pings of our own.
