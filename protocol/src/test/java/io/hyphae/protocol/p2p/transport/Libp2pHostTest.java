@@ -78,6 +78,25 @@ class Libp2pHostTest {
   }
 
   @Test
+  void identifyPushTellsConnectedPeersOfNewProtocols() throws Exception {
+    Connection c = await(a.dial(addressOf(b)));
+    await(a.identify().identify(c));
+    CompletableFuture<IdentifyInfo> pushed = new CompletableFuture<>();
+    a.identify()
+        .addListener(
+            info -> {
+              if (info.protocols().contains("/hyphae-test/new/1.0.0")) {
+                pushed.complete(info);
+              }
+            });
+    b.setStreamHandler("/hyphae-test/new/1.0.0", EchoProtocol::serve);
+    await(b.identify().pushAll());
+    assertThat(await(pushed).peerId()).isEqualTo(b.peerId());
+    assertThat(a.identify().info(b.peerId()).orElseThrow().protocols())
+        .contains("/hyphae-test/new/1.0.0");
+  }
+
+  @Test
   void echoesOnConcurrentStreamsWithBackpressure() throws Exception {
     Connection c = await(a.dial(addressOf(b)));
     List<CompletableFuture<Long>> all = new ArrayList<>();
