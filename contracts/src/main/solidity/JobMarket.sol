@@ -32,7 +32,8 @@ contract JobMarket is EIP712, ReentrancyGuard {
         Challenged,
         Finalized,
         Reclaimed,
-        Slashed
+        Slashed,
+        LeafDemanded
     }
 
     enum Verdict {
@@ -100,6 +101,14 @@ contract JobMarket is EIP712, ReentrancyGuard {
         address[] members;
     }
 
+    /// @notice An open or answered demand for one shard's result leaf (withholding challenge).
+    struct LeafDemand {
+        address demander; // zero once answered or timed out
+        uint32 shard;
+        uint40 responseDeadline;
+        uint40 demandsUntil; // the challenge deadline when the first demand was made: no demand after it
+    }
+
     struct Vote {
         bytes32 commitment;
         uint8 revealed; // 0 not revealed, 1 upheld (the provider was wrong), 2 rejected
@@ -131,6 +140,7 @@ contract JobMarket is EIP712, ReentrancyGuard {
     mapping(address => uint256) public balanceOf;
     mapping(uint256 => Challenge) private challenges;
     mapping(uint256 => mapping(address => Vote)) private votes;
+    mapping(uint256 => mapping(uint256 => LeafDemand)) private leafDemands;
     uint256 public challengeCount;
 
     // ---------------------------------------------------------------- events
@@ -157,6 +167,20 @@ contract JobMarket is EIP712, ReentrancyGuard {
         address[] members,
         uint40 commitDeadline,
         uint40 revealDeadline
+    );
+    event LeafDemanded(
+        uint256 indexed jobId, uint16 indexed index, address indexed demander, uint32 shard, uint40 responseDeadline
+    );
+    event LeafAnswered(
+        uint256 indexed jobId,
+        uint16 indexed index,
+        uint32 shard,
+        bytes32 inputLeaf,
+        bytes32 outputHash,
+        uint40 challengeDeadline
+    );
+    event LeafWithheld(
+        uint256 indexed jobId, uint16 indexed index, address indexed provider, uint32 shard, uint256 refund, uint256 slashed
     );
     event VoteCommitted(uint256 indexed challengeId, address indexed member);
     event VoteRevealed(uint256 indexed challengeId, address indexed member, bool upheld);
@@ -195,6 +219,8 @@ contract JobMarket is EIP712, ReentrancyGuard {
     error WrongBond(uint256 sent, uint256 required);
     error ShardNotInAssignment(uint32 shard);
     error InvalidProof();
+    error ResponseDeadlinePassed(uint40 deadline);
+    error ResponseDeadlineNotPassed(uint40 deadline);
     error UnknownChallenge(uint256 challengeId);
     error NotCommitteeMember(address caller);
     error VotingClosed(uint40 deadline);
@@ -337,6 +363,85 @@ contract JobMarket is EIP712, ReentrancyGuard {
         emit AssignmentReclaimed(a.jobId, a.index, a.provider, payment, a.collateral);
         registry.slash(a.provider, a.collateral);
         _credit(a.requester, payment + a.collateral);
+    }
+
+    // ---------------------------------------------------------------- withholding challenge
+
+    /// @notice Demands the result leaf of one shard inside the challenge window: for a root with no
+    /// leaf for a shard, or withheld outputs, no proof exists and `challenge` cannot be used. The
+    /// requester demands without a bond; anyone else deposits `challengeBond`. The provider (or
+    /// anyone holding the data) answers with `answerLeaf` within `votingPeriod`, or anyone calls
+    /// `claimWithheld` after that and the provider is slashed as on reclaim.
+    function demandLeaf(Assignment calldata a, uint32 shard) external payable {
+        _require(a, Status.Committed);
+        LeafDemand storage d = leafDemands[a.jobId][a.index];
+        // Demands may not outlive the window as first set: an answer extends the window only so
+        // that the answered leaf can still be challenged, never to open room for more demands.
+        uint40 until = d.demandsUntil == 0 ? a.challengeDeadline : d.demandsUntil;
+        if (block.timestamp > until) revert ChallengeWindowClosed(until);
+        uint256 bond = msg.sender == a.requester ? 0 : challengeBond;
+        if (msg.value != bond) revert WrongBond(msg.value, bond);
+        if (shard < a.firstShard || shard - a.firstShard >= a.shardCount) revert ShardNotInAssignment(shard);
+        Assignment memory m = a;
+        m.status = Status.LeafDemanded;
+        assignmentRecords[a.jobId][a.index] = keccak256(abi.encode(m));
+        uint40 deadline = uint40(block.timestamp + votingPeriod);
+        d.demander = msg.sender;
+        d.shard = shard;
+        d.responseDeadline = deadline;
+        d.demandsUntil = until;
+        emit LeafDemanded(a.jobId, a.index, msg.sender, shard, deadline);
+    }
+
+    /// @notice Answers a leaf demand with the shard's result leaf and its Merkle proof against the
+    /// committed root, before the response deadline. Anyone may answer (the proof is what counts).
+    /// The assignment is Committed again; the window is extended, if needed, to `votingPeriod`
+    /// after the answer so the leaf can be challenged; a bond goes to the provider (the requester's
+    /// demand is free, anyone else's costs the bond when the leaf existed).
+    function answerLeaf(Assignment calldata a, bytes32 inputLeaf, bytes32 outputHash, bytes32[] calldata proof)
+        external
+    {
+        _require(a, Status.LeafDemanded);
+        LeafDemand storage d = leafDemands[a.jobId][a.index];
+        if (block.timestamp > d.responseDeadline) revert ResponseDeadlinePassed(d.responseDeadline);
+        uint32 shard = d.shard;
+        if (!MerkleProof.verifyCalldata(proof, a.resultRoot, hashResultLeaf(shard, inputLeaf, outputHash))) {
+            revert InvalidProof();
+        }
+        address demander = d.demander;
+        d.demander = address(0);
+        d.responseDeadline = 0;
+        Assignment memory m = a;
+        m.status = Status.Committed;
+        uint256 earliest = block.timestamp + votingPeriod;
+        if (m.challengeDeadline < earliest) m.challengeDeadline = uint40(earliest);
+        assignmentRecords[a.jobId][a.index] = keccak256(abi.encode(m));
+        emit LeafAnswered(a.jobId, a.index, shard, inputLeaf, outputHash, m.challengeDeadline);
+        if (demander != a.requester) _credit(a.provider, challengeBond);
+    }
+
+    /// @notice After an unanswered leaf demand's response deadline, anyone may end the assignment:
+    /// the provider's collateral is slashed and, with the payment, credited to the requester (as on
+    /// reclaim); a demander's bond is credited back.
+    function claimWithheld(Assignment calldata a) external nonReentrant {
+        _require(a, Status.LeafDemanded);
+        LeafDemand storage d = leafDemands[a.jobId][a.index];
+        if (block.timestamp <= d.responseDeadline) revert ResponseDeadlineNotPassed(d.responseDeadline);
+        address demander = d.demander;
+        uint32 shard = d.shard;
+        d.demander = address(0);
+        d.responseDeadline = 0;
+        assignmentRecords[a.jobId][a.index] = _terminal(Status.Slashed);
+        uint256 payment = uint256(a.pricePerShard) * a.shardCount;
+        emit LeafWithheld(a.jobId, a.index, a.provider, shard, payment, a.collateral);
+        registry.slash(a.provider, a.collateral);
+        _credit(a.requester, payment + a.collateral);
+        if (demander != a.requester) _credit(demander, challengeBond);
+    }
+
+    /// @notice The leaf demand recorded for an assignment (demander zero when none is open).
+    function leafDemandOf(uint256 jobId, uint16 index) external view returns (LeafDemand memory) {
+        return leafDemands[jobId][index];
     }
 
     // ---------------------------------------------------------------- challenge and committee

@@ -166,6 +166,34 @@ contract MarketHandler is MarketFixture {
         }
     }
 
+    /// @dev A whole withholding challenge in one step: demand a leaf (bonded or not), then answer it
+    /// or let the response deadline pass and claim.
+    function demandLeaf(uint256 pick, bool answer, bool bonded) external {
+        if (live.length == 0) return;
+        uint256 i = pick % live.length;
+        JobMarket.Assignment memory a = live[i];
+        if (a.status != JobMarket.Status.Committed || block.timestamp > a.challengeDeadline) return;
+        // Demands stop at the deadline as first set; an answer's extension opens no room for more.
+        if (market.leafDemandOf(a.jobId, a.index).demandsUntil != 0) return;
+        address who = bonded ? challenger : requester;
+        vm.prank(who);
+        market.demandLeaf{value: bonded ? BOND : 0}(a, a.firstShard);
+        JobMarket.Assignment memory d = clone(a);
+        d.status = JobMarket.Status.LeafDemanded;
+        if (answer) {
+            bytes32[] memory inputs = inputLeaves(a.firstShard + a.shardCount);
+            bytes32[] memory proof = TestMerkle.proof(resultLeaves(a), 0);
+            market.answerLeaf(d, inputs[a.firstShard], outputHash(a.firstShard), proof);
+            if (a.challengeDeadline < block.timestamp + VOTING) a.challengeDeadline = uint40(block.timestamp + VOTING);
+            live[i] = a;
+        } else {
+            vm.warp(block.timestamp + VOTING + 1);
+            market.claimWithheld(d);
+            _paid(a);
+            _end(i);
+        }
+    }
+
     /// @dev Tries to pay or challenge an assignment that already ended; records any success.
     function replayEnded(uint256 pick) external {
         if (ended.length == 0) return;
@@ -179,6 +207,11 @@ contract MarketHandler is MarketFixture {
             paidTwice = true;
         } catch {}
         try market.reclaim(a) {
+            paidTwice = true;
+        } catch {}
+        JobMarket.Assignment memory demandedView = clone(a);
+        demandedView.status = JobMarket.Status.LeafDemanded;
+        try market.claimWithheld(demandedView) {
             paidTwice = true;
         } catch {}
         bytes32[] memory none = new bytes32[](0);
@@ -247,7 +280,7 @@ contract JobMarketInvariantTest is HyphaeTest {
 
     /// @dev Only the actions: not the handler's setUp or views.
     function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        bytes4[] memory actions = new bytes4[](11);
+        bytes4[] memory actions = new bytes4[](12);
         actions[0] = MarketHandler.postAndAssign.selector;
         actions[1] = MarketHandler.postOpenJob.selector;
         actions[2] = MarketHandler.cancelOrAssignOpenJob.selector;
@@ -259,6 +292,7 @@ contract JobMarketInvariantTest is HyphaeTest {
         actions[8] = MarketHandler.withdraw.selector;
         actions[9] = MarketHandler.addStake.selector;
         actions[10] = MarketHandler.unbondAndWithdraw.selector;
+        actions[11] = MarketHandler.demandLeaf.selector;
         targets = new FuzzSelector[](1);
         targets[0] = FuzzSelector(address(handler), actions);
     }
@@ -269,7 +303,8 @@ contract JobMarketInvariantTest is HyphaeTest {
         ProviderRegistry registry = handler.registryOf();
         uint256 owed = handler.escrowOpen() + handler.paymentsLive();
         for (uint256 i; i < handler.accountCount(); ++i) owed += market.withdrawable(handler.accounts(i));
-        // Bonds: challenges are opened and resolved within one action, so none is open here.
+        // Bonds: challenges and leaf demands are opened and settled within one action, so none is
+        // open here.
         assertEq(address(market).balance, owed, "market: escrows + payments + balances");
         uint256 staked;
         for (uint256 i; i < handler.providerCount(); ++i) {

@@ -58,7 +58,14 @@ public final class ContractErrors {
       Map.of(
           "enum JobMarket.Status",
           List.of(
-              "None", "Assigned", "Committed", "Challenged", "Finalized", "Reclaimed", "Slashed"),
+              "None",
+              "Assigned",
+              "Committed",
+              "Challenged",
+              "Finalized",
+              "Reclaimed",
+              "Slashed",
+              "LeafDemanded"),
           "enum JobMarket.JobStatus",
           List.of("None", "Open", "Assigned", "Cancelled"),
           "enum JobMarket.Verdict",

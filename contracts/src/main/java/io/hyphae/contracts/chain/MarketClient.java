@@ -61,6 +61,10 @@ public final class MarketClient {
     return sender.address();
   }
 
+  public ChainConnection chain() {
+    return sender.chain();
+  }
+
   public Deployment deployment() {
     return deployment;
   }
@@ -168,6 +172,30 @@ public final class MarketClient {
         "challenging shard " + shard);
   }
 
+  // ---------------------------------------------------------------- withholding challenge
+
+  /** Demands a shard's result leaf; the requester sends no bond, anyone else the challenge bond. */
+  public TransactionReceipt demandLeaf(JobMarket.Assignment a, long shard, BigInteger bond) {
+    return toMarket(
+        market.demandLeaf(a, BigInteger.valueOf(shard), bond),
+        bond,
+        "demanding the leaf of shard " + shard);
+  }
+
+  /** Answers an open leaf demand ({@code a} as recorded, status LeafDemanded) with its proof. */
+  public TransactionReceipt answerLeaf(
+      JobMarket.Assignment a, byte[] inputLeaf, byte[] outputHash, List<byte[]> proof) {
+    return toMarket(
+        market.answerLeaf(a, inputLeaf, outputHash, proof),
+        BigInteger.ZERO,
+        "answering the leaf demand");
+  }
+
+  /** Slashes a provider that left a leaf demand unanswered past its response deadline. */
+  public TransactionReceipt claimWithheld(JobMarket.Assignment a) {
+    return toMarket(market.claimWithheld(a), BigInteger.ZERO, "claiming a withheld leaf");
+  }
+
   public TransactionReceipt commitVote(BigInteger challengeId, boolean upheld, byte[] salt) {
     byte[] commitment = MarketHashes.voteCommitment(challengeId, sender.address(), upheld, salt);
     return toMarket(
@@ -214,6 +242,23 @@ public final class MarketClient {
         committed, Status.CHALLENGED, committed.resultRoot, committed.challengeDeadline);
   }
 
+  /** The assignment as recorded while a leaf demand is open. */
+  public static JobMarket.Assignment leafDemanded(JobMarket.Assignment committed) {
+    return withState(
+        committed, Status.LEAF_DEMANDED, committed.resultRoot, committed.challengeDeadline);
+  }
+
+  /** The assignment as recorded after a leaf demand was answered (Committed, window extended). */
+  public static JobMarket.Assignment answered(
+      JobMarket.Assignment a, TransactionReceipt answerReceipt) {
+    List<JobMarket.LeafAnsweredEventResponse> events =
+        JobMarket.getLeafAnsweredEvents(answerReceipt);
+    if (events.size() != 1) {
+      throw new ChainException("the receipt holds no single LeafAnswered event");
+    }
+    return withState(a, Status.COMMITTED, a.resultRoot, events.get(0).challengeDeadline);
+  }
+
   /** The id of the challenge a challenge transaction opened. */
   public static JobMarket.ChallengeOpenedEventResponse challengeOf(TransactionReceipt receipt) {
     List<JobMarket.ChallengeOpenedEventResponse> events =
@@ -232,7 +277,8 @@ public final class MarketClient {
     CHALLENGED,
     FINALIZED,
     RECLAIMED,
-    SLASHED;
+    SLASHED,
+    LEAF_DEMANDED;
 
     public BigInteger code() {
       return BigInteger.valueOf(ordinal());

@@ -291,4 +291,38 @@ class MarketLifecycleIT {
         .isInstanceOf(ContractRevertException.class)
         .hasMessageContaining("WrongStatus(actual=Slashed");
   }
+
+  @Test
+  void withheldLeafDemandTimesOutAndSlashesTheProvider() throws Exception {
+    JobMarket.Assignment a = postAndAssign(3, 4);
+    MarketClient provider = clients.get(4);
+    List<byte[]> results = resultLeaves(3);
+    // A root with no leaf for shard 2: nobody can prove that shard, so it cannot be challenged.
+    byte[] holeyRoot = MarketHashes.merkleRoot(results.subList(0, 2));
+    JobMarket.Assignment committed = MarketClient.committed(a, provider.commit(a, holeyRoot));
+    TransactionReceipt demanded = requester().demandLeaf(committed, 2, BigInteger.ZERO);
+    assertThat(JobMarket.getLeafDemandedEvents(demanded)).hasSize(1);
+    JobMarket.Assignment open = MarketClient.leafDemanded(committed);
+    assertThatThrownBy(
+            () ->
+                provider.answerLeaf(
+                    open,
+                    inputLeaves(3).get(1),
+                    outputHash(1),
+                    MarketHashes.merkleProof(results.subList(0, 2), 1)))
+        .isInstanceOf(ContractRevertException.class)
+        .hasMessageContaining("InvalidProof");
+    assertThatThrownBy(() -> requester().claimWithheld(open))
+        .isInstanceOf(ContractRevertException.class)
+        .hasMessageContaining("ResponseDeadlineNotPassed(deadline=");
+    Anvil.advanceTime(chain, Duration.ofHours(1).plusSeconds(1));
+    BigInteger before = requester().marketView().balanceOf(requester().address()).send();
+    TransactionReceipt claimed = requester().claimWithheld(open);
+    assertThat(JobMarket.getLeafWithheldEvents(claimed).get(0).slashed).isEqualTo(COLLATERAL);
+    BigInteger after = requester().marketView().balanceOf(requester().address()).send();
+    assertThat(after.subtract(before))
+        .isEqualTo(PRICE.multiply(BigInteger.valueOf(3)).add(COLLATERAL));
+    assertThat(requester().marketView().assignmentRecord(a.jobId, a.index).send())
+        .isEqualTo(org.web3j.utils.Numeric.toBytesPadded(MarketClient.Status.SLASHED.code(), 32));
+  }
 }

@@ -1,0 +1,90 @@
+package io.hyphae.contracts.market;
+
+import java.math.BigInteger;
+import java.util.List;
+
+/**
+ * One account's view of the job market and provider registry: what a node (provider) and the wallet
+ * (requester) do on chain. Every rule is the contract's (docs/contracts.md); a call the market
+ * rejects throws {@link io.hyphae.contracts.chain.ContractRevertException} naming the contract's
+ * error, and a failed transport throws {@link io.hyphae.contracts.chain.ChainException}. Calls
+ * block until the transaction is mined (implementations bound the wait).
+ */
+public interface Market {
+
+  /** This view's account (lower-case hex address). */
+  String account();
+
+  /** The chain's current time, unix seconds (the latest block's timestamp). */
+  long now();
+
+  /** What a challenger or a non-requester leaf demand deposits. */
+  BigInteger challengeBond();
+
+  /** How long a provider has to answer a leaf demand (the market's voting period), in seconds. */
+  long responsePeriod();
+
+  // ---------------------------------------------------------------- registry
+
+  void register(byte[] peerId, BigInteger stake);
+
+  ProviderInfo provider(String address);
+
+  // ---------------------------------------------------------------- jobs and bids
+
+  /** {@code uint256(keccak256(abi.encode(requester, spec)))}, known before posting. */
+  BigInteger jobId(String requester, JobSpec spec);
+
+  /** Signs a bid as this account, which must be the bid's provider. */
+  SignedBid signBid(Bid bid);
+
+  /** Posts a job with exactly {@link JobSpec#escrow()}; returns its id. */
+  BigInteger postJob(JobSpec spec);
+
+  void cancelJob(JobSpec spec);
+
+  /** Assigns an open job of this account to the bids; returns the assignments in bid order. */
+  List<Assignment> assign(JobSpec spec, List<SignedBid> bids);
+
+  /** Posts and assigns in one transaction; {@code value} must cover the bids' price. */
+  List<Assignment> postAndAssign(JobSpec spec, List<SignedBid> bids, BigInteger value);
+
+  // ---------------------------------------------------------------- assignment lifecycle
+
+  /** The provider commits its result root; returns the assignment as now recorded. */
+  Assignment commit(Assignment assigned, Bytes32 resultRoot);
+
+  /** Pays the provider after the challenge window; returns the payment. */
+  BigInteger finalizeAssignment(Assignment committed);
+
+  /** After a missed commit deadline: slashes the provider; returns what the requester gets. */
+  BigInteger reclaim(Assignment assigned);
+
+  /**
+   * Demands the result leaf of {@code shard} (withholding challenge); the requester sends no bond,
+   * anyone else {@link #challengeBond()}. Returns the assignment as now recorded.
+   */
+  Assignment demandLeaf(Assignment committed, int shard);
+
+  /**
+   * Answers an open leaf demand with the leaf's parts and proof; returns the record (Committed).
+   */
+  Assignment answerLeaf(
+      Assignment demanded, Bytes32 inputLeaf, Bytes32 outputHash, List<Bytes32> proof);
+
+  /**
+   * After an unanswered demand's deadline: slashes the provider; returns the requester's refund.
+   */
+  BigInteger claimWithheld(Assignment demanded);
+
+  // ---------------------------------------------------------------- money and events
+
+  /** What {@link #withdraw()} would pay {@code account} now. */
+  BigInteger withdrawable(String account);
+
+  /** Pays out everything this account is owed; returns the amount. */
+  BigInteger withdraw();
+
+  /** The job's events so far, in emission order. */
+  List<MarketEvent> events(BigInteger jobId);
+}

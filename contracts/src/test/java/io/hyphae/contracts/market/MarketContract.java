@@ -1,0 +1,354 @@
+package io.hyphae.contracts.market;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hyphae.contracts.chain.ContractRevertException;
+import io.hyphae.contracts.chain.MarketHashes;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.web3j.crypto.Hash;
+
+/**
+ * The {@link Market} contract, run against the in-memory fake ({@code InMemoryMarketTest}) and the
+ * real contracts on anvil ({@code Web3jMarketIT}) so the fake cannot drift from the chain. Accounts
+ * 1..4 are registered providers, 5 is never registered, 7 the requester, 8 a third party. Tests
+ * share one market and only move its clock forward.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class MarketContract {
+
+  protected static final BigInteger ETHER = BigInteger.TEN.pow(18);
+  protected static final BigInteger PRICE = ETHER.divide(BigInteger.valueOf(100));
+  protected static final BigInteger COLLATERAL = ETHER.divide(BigInteger.TEN);
+  private static final byte[] PEER_ID = {0x08, 0x02, 0x12, 0x21, 0x02};
+  private static final long WINDOW = 600;
+
+  private long salt;
+
+  /** Starts the market (with {@code MarketConfig.devnetDefaults()} rules). */
+  protected abstract void start() throws Exception;
+
+  /** The view of devnet account {@code index}. */
+  protected abstract Market market(int index);
+
+  /** Moves the market's clock forward. */
+  protected abstract void advance(Duration by);
+
+  @BeforeAll
+  void startAndRegister() throws Exception {
+    start();
+    for (int i = 1; i <= 4; i++) {
+      market(i).register(PEER_ID, ETHER.multiply(BigInteger.TWO));
+    }
+  }
+
+  private Market requester() {
+    return market(7);
+  }
+
+  private static Bytes32 hash(String s) {
+    return Bytes32.of(Hash.sha3(s.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static List<byte[]> inputLeaves(int shards) {
+    List<byte[]> out = new ArrayList<>();
+    for (int i = 0; i < shards; i++) {
+      out.add(MarketHashes.inputLeaf(i, hash("input " + i).toArray()));
+    }
+    return out;
+  }
+
+  private static List<byte[]> resultLeaves(int from, int count) {
+    List<byte[]> inputs = inputLeaves(from + count);
+    List<byte[]> out = new ArrayList<>();
+    for (int i = from; i < from + count; i++) {
+      out.add(MarketHashes.resultLeaf(i, inputs.get(i), hash("output " + i).toArray()));
+    }
+    return out;
+  }
+
+  private static Bytes32 root(List<byte[]> leaves) {
+    return Bytes32.of(MarketHashes.merkleRoot(leaves));
+  }
+
+  private JobSpec spec(int shards) {
+    return new JobSpec(
+        hash("model"),
+        hash("profile"),
+        root(inputLeaves(shards)),
+        shards,
+        1,
+        PRICE,
+        requester().now() + 3600,
+        WINDOW,
+        ++salt,
+        PEER_ID);
+  }
+
+  private Bid bid(JobSpec spec, int provider, int first, int count) {
+    return new Bid(
+        requester().jobId(requester().account(), spec),
+        market(provider).account(),
+        first,
+        count,
+        0,
+        PRICE,
+        COLLATERAL,
+        requester().now() + 600);
+  }
+
+  private SignedBid signed(JobSpec spec, int provider, int first, int count) {
+    return market(provider).signBid(bid(spec, provider, first, count));
+  }
+
+  private static void rejects(ThrowingCallable call, String errorName) {
+    assertThatThrownBy(call)
+        .isInstanceOfSatisfying(
+            ContractRevertException.class, e -> assertThat(e.errorName()).isEqualTo(errorName));
+  }
+
+  private Assignment postOne(int shards, int provider) {
+    JobSpec spec = spec(shards);
+    List<Assignment> list =
+        requester()
+            .postAndAssign(
+                spec,
+                List.of(signed(spec, provider, 0, shards)),
+                PRICE.multiply(BigInteger.valueOf(shards)));
+    assertThat(list).hasSize(1);
+    return list.get(0);
+  }
+
+  @Test
+  void lifecyclePaysProvidersAndEmitsTheSameEvents() {
+    JobSpec spec = spec(4);
+    BigInteger jobId = requester().jobId(requester().account(), spec);
+    BigInteger value = PRICE.multiply(BigInteger.valueOf(5)); // one shard's price too much
+    List<Assignment> assigned =
+        requester()
+            .postAndAssign(spec, List.of(signed(spec, 1, 0, 2), signed(spec, 2, 2, 2)), value);
+    assertThat(assigned).extracting(Assignment::status).containsOnly(Assignment.Status.ASSIGNED);
+    assertThat(assigned)
+        .extracting(Assignment::provider)
+        .containsExactly(market(1).account(), market(2).account());
+    long completedBefore = market(1).provider(market(1).account()).jobsCompleted();
+    Assignment c1 = market(1).commit(assigned.get(0), root(resultLeaves(0, 2)));
+    Assignment c2 = market(2).commit(assigned.get(1), root(resultLeaves(2, 2)));
+    assertThat(c1.status()).isEqualTo(Assignment.Status.COMMITTED);
+    assertThat(c1.challengeDeadline()).isGreaterThan(requester().now());
+    rejects(() -> requester().finalizeAssignment(c1), "ChallengeWindowOpen");
+    // The stale Assigned record no longer matches the stored hash.
+    rejects(
+        () -> market(2).commit(assigned.get(1), root(resultLeaves(2, 2))), "AssignmentMismatch");
+    advance(Duration.ofSeconds(WINDOW + 1));
+    BigInteger owedBefore = market(1).withdrawable(market(1).account());
+    assertThat(requester().finalizeAssignment(c1)).isEqualTo(PRICE.multiply(BigInteger.TWO));
+    assertThat(requester().finalizeAssignment(c2)).isEqualTo(PRICE.multiply(BigInteger.TWO));
+    rejects(() -> requester().finalizeAssignment(c1), "WrongStatus");
+    assertThat(market(1).withdrawable(market(1).account()).subtract(owedBefore))
+        .isEqualTo(PRICE.multiply(BigInteger.TWO));
+    ProviderInfo p1 = market(1).provider(market(1).account());
+    assertThat(p1.jobsCompleted()).isEqualTo(completedBefore + 1);
+    assertThat(p1.locked()).isZero();
+    BigInteger owed = market(1).withdrawable(market(1).account());
+    assertThat(market(1).withdraw()).isEqualTo(owed);
+    rejects(() -> market(1).withdraw(), "NothingToWithdraw");
+
+    assertThat(requester().events(jobId))
+        .containsExactly(
+            new MarketEvent.JobPosted(jobId, requester().account(), spec, value),
+            new MarketEvent.AssignmentCreated(assigned.get(0)),
+            new MarketEvent.AssignmentCreated(assigned.get(1)),
+            new MarketEvent.JobAssigned(jobId, 2, PRICE.multiply(BigInteger.valueOf(4)), PRICE),
+            new MarketEvent.ResultCommitted(
+                jobId, 0, c1.provider(), c1.resultRoot(), c1.challengeDeadline()),
+            new MarketEvent.ResultCommitted(
+                jobId, 1, c2.provider(), c2.resultRoot(), c2.challengeDeadline()),
+            new MarketEvent.AssignmentFinalized(
+                jobId, 0, c1.provider(), PRICE.multiply(BigInteger.TWO)),
+            new MarketEvent.AssignmentFinalized(
+                jobId, 1, c2.provider(), PRICE.multiply(BigInteger.TWO)));
+  }
+
+  @Test
+  void openJobsAreAssignedOnceOrCancelled() {
+    JobSpec spec = spec(2);
+    BigInteger jobId = requester().postJob(spec);
+    assertThat(jobId).isEqualTo(requester().jobId(requester().account(), spec));
+    rejects(() -> requester().postJob(spec), "JobExists");
+    BigInteger before = requester().withdrawable(requester().account());
+    requester().cancelJob(spec);
+    assertThat(requester().withdrawable(requester().account()).subtract(before))
+        .isEqualTo(spec.escrow());
+    rejects(() -> requester().cancelJob(spec), "JobNotOpen");
+    rejects(() -> requester().assign(spec, List.of(signed(spec, 3, 0, 2))), "JobNotOpen");
+    assertThat(requester().events(jobId))
+        .containsExactly(
+            new MarketEvent.JobPosted(jobId, requester().account(), spec, spec.escrow()),
+            new MarketEvent.JobCancelled(jobId, spec.escrow()));
+
+    JobSpec other = spec(2);
+    requester().postJob(other);
+    List<Assignment> assigned = requester().assign(other, List.of(signed(other, 3, 0, 1)));
+    assertThat(assigned).hasSize(1);
+    rejects(() -> requester().assign(other, List.of(signed(other, 4, 1, 1))), "JobNotOpen");
+  }
+
+  @Test
+  void badSpecsAndBidsAreRejectedWithTheContractsErrors() {
+    JobSpec spec = spec(4);
+    JobSpec empty =
+        new JobSpec(
+            spec.modelHash(),
+            spec.profileHash(),
+            spec.inputRoot(),
+            0,
+            1,
+            PRICE,
+            spec.commitDeadline(),
+            WINDOW,
+            spec.salt(),
+            PEER_ID);
+    rejects(() -> requester().postJob(empty), "InvalidSpec");
+    BigInteger full = PRICE.multiply(BigInteger.valueOf(4));
+    rejects(
+        () -> requester().postAndAssign(spec, List.of(signed(spec, 1, 0, 4)), PRICE),
+        "WrongEscrow");
+    SignedBid good = signed(spec, 1, 0, 2);
+    byte[] sig = good.signature();
+    sig[5] ^= 1;
+    rejects(
+        () -> requester().postAndAssign(spec, List.of(new SignedBid(good.bid(), sig)), full),
+        "InvalidBidSignature");
+    Bid b = good.bid();
+    Bid pricey =
+        new Bid(
+            b.jobId(), b.provider(), 0, 2, 0, PRICE.add(BigInteger.ONE), COLLATERAL, b.expiry());
+    rejects(
+        () -> requester().postAndAssign(spec, List.of(market(1).signBid(pricey)), full),
+        "PriceAboveMax");
+    rejects(
+        () ->
+            requester()
+                .postAndAssign(spec, List.of(signed(spec, 1, 0, 2), signed(spec, 2, 1, 2)), full),
+        "BidsOverlapOrUnsorted");
+    rejects(
+        () -> requester().postAndAssign(spec, List.of(signed(spec, 1, 3, 2)), full),
+        "InvalidShardRange");
+    rejects(
+        () -> requester().postAndAssign(spec, List.of(signed(spec, 5, 0, 4)), full),
+        "ProviderNotEligible");
+    Bid heavy =
+        new Bid(
+            b.jobId(), b.provider(), 0, 4, 0, PRICE, ETHER.multiply(BigInteger.TEN), b.expiry());
+    rejects(
+        () -> requester().postAndAssign(spec, List.of(market(1).signBid(heavy)), full),
+        "InsufficientFreeStake");
+    rejects(() -> requester().postAndAssign(spec, List.of(), full), "NoBids");
+    SignedBid expiring = signed(spec, 1, 0, 4);
+    advance(Duration.ofSeconds(601));
+    rejects(() -> requester().postAndAssign(spec, List.of(expiring), full), "BidExpired");
+    // Nothing above changed anything: the job can still be posted and assigned.
+    assertThat(requester().postAndAssign(spec, List.of(signed(spec, 1, 0, 4)), full)).hasSize(1);
+  }
+
+  @Test
+  void aMissedCommitIsReclaimedAndSlashed() {
+    Assignment a = postOne(2, 3);
+    rejects(() -> requester().commit(a, root(resultLeaves(0, 2))), "NotProvider");
+    rejects(() -> market(3).commit(a, Bytes32.ZERO), "EmptyResultRoot");
+    rejects(() -> requester().reclaim(a), "CommitDeadlineNotPassed");
+    ProviderInfo before = market(3).provider(market(3).account());
+    advance(Duration.ofSeconds(3601));
+    rejects(() -> market(3).commit(a, root(resultLeaves(0, 2))), "CommitDeadlinePassed");
+    BigInteger owed = requester().withdrawable(requester().account());
+    assertThat(requester().reclaim(a)).isEqualTo(a.payment().add(COLLATERAL));
+    assertThat(requester().withdrawable(requester().account()).subtract(owed))
+        .isEqualTo(a.payment().add(COLLATERAL));
+    ProviderInfo after = market(3).provider(market(3).account());
+    assertThat(after.stake()).isEqualTo(before.stake().subtract(COLLATERAL));
+    assertThat(after.timesSlashed()).isEqualTo(before.timesSlashed() + 1);
+    rejects(() -> requester().reclaim(a), "WrongStatus");
+    assertThat(requester().events(a.jobId()).getLast())
+        .isEqualTo(
+            new MarketEvent.AssignmentReclaimed(
+                a.jobId(), 0, a.provider(), a.payment(), COLLATERAL));
+  }
+
+  @Test
+  void aWithheldLeafSlashesTheProviderAfterTheResponseDeadline() {
+    Assignment a = postOne(3, 4);
+    // The root has no leaf for shard 2.
+    Assignment committed = market(4).commit(a, root(resultLeaves(0, 2)));
+    rejects(() -> requester().demandLeaf(committed, 3), "ShardNotInAssignment");
+    Assignment demanded = requester().demandLeaf(committed, 2);
+    assertThat(demanded.status()).isEqualTo(Assignment.Status.LEAF_DEMANDED);
+    rejects(() -> requester().demandLeaf(committed, 1), "AssignmentMismatch");
+    List<byte[]> inputs = inputLeaves(3);
+    rejects(
+        () ->
+            market(4)
+                .answerLeaf(
+                    demanded,
+                    Bytes32.of(inputs.get(1)),
+                    hash("output 1"),
+                    List.of(Bytes32.of(resultLeaves(0, 2).get(0)))),
+        "InvalidProof");
+    rejects(() -> requester().finalizeAssignment(demanded), "WrongStatus");
+    rejects(() -> requester().claimWithheld(demanded), "ResponseDeadlineNotPassed");
+    advance(Duration.ofSeconds(requester().responsePeriod() + 1));
+    ProviderInfo before = market(4).provider(market(4).account());
+    assertThat(market(8).claimWithheld(demanded)).isEqualTo(a.payment().add(COLLATERAL));
+    assertThat(market(4).provider(market(4).account()).stake())
+        .isEqualTo(before.stake().subtract(COLLATERAL));
+    rejects(() -> requester().claimWithheld(demanded), "WrongStatus");
+    List<MarketEvent> events = requester().events(a.jobId());
+    assertThat(events.get(events.size() - 2)).isInstanceOf(MarketEvent.LeafDemanded.class);
+    assertThat(events.getLast())
+        .isEqualTo(
+            new MarketEvent.LeafWithheld(a.jobId(), 0, a.provider(), 2, a.payment(), COLLATERAL));
+  }
+
+  @Test
+  void anAnsweredBondedDemandPaysTheProviderAndTheLeafCanStillBeChallenged() {
+    Assignment a = postOne(2, 2);
+    Assignment committed = market(2).commit(a, root(resultLeaves(0, 2)));
+    Assignment demanded = market(8).demandLeaf(committed, 1);
+    BigInteger owed = market(2).withdrawable(market(2).account());
+    List<byte[]> inputs = inputLeaves(2);
+    Assignment answered =
+        market(2)
+            .answerLeaf(
+                demanded,
+                Bytes32.of(inputs.get(1)),
+                hash("output 1"),
+                List.of(Bytes32.of(resultLeaves(0, 2).get(0))));
+    assertThat(answered.status()).isEqualTo(Assignment.Status.COMMITTED);
+    assertThat(answered.challengeDeadline())
+        .isGreaterThanOrEqualTo(committed.challengeDeadline())
+        .isGreaterThanOrEqualTo(requester().now() + requester().responsePeriod() - 5);
+    assertThat(market(2).withdrawable(market(2).account()).subtract(owed))
+        .isEqualTo(requester().challengeBond());
+    rejects(() -> requester().claimWithheld(demanded), "AssignmentMismatch");
+    assertThat(requester().events(a.jobId()).getLast())
+        .isEqualTo(
+            new MarketEvent.LeafAnswered(
+                a.jobId(),
+                0,
+                1,
+                Bytes32.of(inputs.get(1)),
+                hash("output 1"),
+                answered.challengeDeadline()));
+    advance(Duration.ofSeconds(answered.challengeDeadline() - requester().now() + 1));
+    rejects(() -> requester().demandLeaf(answered, 0), "ChallengeWindowClosed");
+    assertThat(requester().finalizeAssignment(answered)).isEqualTo(a.payment());
+  }
+}
