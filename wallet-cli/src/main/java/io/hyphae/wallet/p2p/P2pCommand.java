@@ -1,5 +1,7 @@
 package io.hyphae.wallet.p2p;
 
+import io.hyphae.contracts.keys.KeystoreFiles;
+import io.hyphae.contracts.keys.PasswordSource;
 import io.hyphae.protocol.crypto.KeyType;
 import io.hyphae.protocol.crypto.PrivKey;
 import io.hyphae.protocol.crypto.Secp256k1PrivKey;
@@ -9,20 +11,17 @@ import io.hyphae.protocol.p2p.HostConfig;
 import io.hyphae.protocol.p2p.identify.IdentifyInfo;
 import io.hyphae.protocol.p2p.transport.Libp2pHost;
 import io.hyphae.protocol.peer.PeerId;
-import java.io.Console;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.web3j.crypto.Credentials;
-import org.web3j.crypto.WalletUtils;
 import org.web3j.utils.Numeric;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -41,8 +40,6 @@ import picocli.CommandLine.Parameters;
       P2pCommand.Identify.class
     })
 public final class P2pCommand implements Runnable {
-  static final String PASSWORD_ENV = "HYPHAE_KEYSTORE_PASSWORD";
-
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -62,7 +59,9 @@ public final class P2pCommand implements Runnable {
         names = "--password-file",
         paramLabel = "FILE",
         description =
-            "File holding the keystore password (else $" + PASSWORD_ENV + ", else a prompt).")
+            "File holding the keystore password (else $"
+                + PasswordSource.ENV_VARIABLE
+                + ", else a prompt).")
     Path passwordFile;
 
     @Option(
@@ -81,28 +80,13 @@ public final class P2pCommand implements Runnable {
                   cli, "unknown --key-type '" + keyType + "' (use secp256k1 or ed25519)");
         };
       }
-      if (!Files.isReadable(keystore)) {
-        throw new CommandLine.ParameterException(cli, "cannot read keystore " + keystore);
-      }
-      Credentials credentials = WalletUtils.loadCredentials(password(cli), keystore.toFile());
+      // One keystore and password handling for every command (io.hyphae.contracts.keys).
+      String password =
+          PasswordSource.choose(Optional.ofNullable(passwordFile), System.getenv())
+              .read(System.getenv());
+      Credentials credentials = KeystoreFiles.unlock(keystore, password);
       return Secp256k1PrivKey.fromBytes(
           Numeric.toBytesPadded(credentials.getEcKeyPair().getPrivateKey(), 32));
-    }
-
-    private String password(CommandLine cli) throws Exception {
-      if (passwordFile != null) {
-        return Files.readString(passwordFile, StandardCharsets.UTF_8).strip();
-      }
-      String env = System.getenv(PASSWORD_ENV);
-      if (env != null) {
-        return env;
-      }
-      Console console = System.console();
-      if (console == null) {
-        throw new CommandLine.ParameterException(
-            cli, "the keystore needs a password: use --password-file FILE or set " + PASSWORD_ENV);
-      }
-      return new String(console.readPassword("Keystore password: "));
     }
   }
 
