@@ -1,0 +1,50 @@
+package io.hyphae.protocol.market;
+
+import io.hyphae.protocol.p2p.overlay.ByteKey;
+import io.hyphae.protocol.p2p.overlay.PeerSigner;
+import io.hyphae.protocol.p2p.pubsub.GossipsubRouter;
+import io.hyphae.protocol.p2p.pubsub.PubsubMessage;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires market discovery into a gossipsub router: installs the ad validator on {@link #TOPIC},
+ * subscribes, feeds accepted ads into the {@link MarketView}, and publishes our own ads.
+ */
+public final class CapacityMarket {
+  public static final String TOPIC = "hyphae/capacity/1";
+  private static final Logger LOG = LoggerFactory.getLogger(CapacityMarket.class);
+
+  private final GossipsubRouter router;
+  private final CapacityAdValidator validator;
+  private final MarketView view;
+  private final AdLimits limits;
+
+  public CapacityMarket(GossipsubRouter router, AdLimits limits, LongSupplier wallClockMillis) {
+    this.router = router;
+    this.limits = limits;
+    this.validator = new CapacityAdValidator(limits, wallClockMillis);
+    this.view = new MarketView(wallClockMillis, limits.maxAdvertisers());
+    router.addValidator(TOPIC, validator);
+    router.subscribe(TOPIC, this::onAd);
+  }
+
+  private void onAd(PubsubMessage message) {
+    try {
+      // Already validated by the hook; decoding again is cheap and keeps the view independent.
+      view.put(SignedAds.verify(message.data(), limits));
+    } catch (AdException e) {
+      LOG.debug("accepted ad failed to decode for the view: {}", e.getMessage());
+    }
+  }
+
+  /** Signs and publishes our ad; our own view takes it too. */
+  public ByteKey publish(PeerSigner self, CapacityAd ad) {
+    return router.publish(TOPIC, SignedAds.sign(self, ad));
+  }
+
+  public MarketView view() {
+    return view;
+  }
+}
