@@ -44,14 +44,19 @@ public final class CapacityAdValidator implements MessageValidator {
       check(message);
       return ValidationResult.ACCEPT;
     } catch (AdException e) {
-      LOG.debug(
-          "capacity ad from {} via {} refused: {} ({})",
-          message.from(),
-          receivedFrom,
-          e.reason(),
-          e.getMessage());
-      return e.reason().isPenalised() ? ValidationResult.REJECT : ValidationResult.IGNORE;
+      return verdict(receivedFrom, message, e);
     }
+  }
+
+  /** The gossip verdict for a refused ad, logged once at DEBUG. */
+  ValidationResult verdict(PeerId receivedFrom, PubsubMessage message, AdException e) {
+    LOG.debug(
+        "capacity ad from {} via {} refused: {} ({})",
+        message.from(),
+        receivedFrom,
+        e.reason(),
+        e.getMessage());
+    return e.reason().isPenalised() ? ValidationResult.REJECT : ValidationResult.IGNORE;
   }
 
   /** Full check of one gossiped ad; records it as the advertiser's latest when it passes. */

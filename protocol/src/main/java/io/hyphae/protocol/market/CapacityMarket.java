@@ -20,20 +20,41 @@ public final class CapacityMarket {
   private final CapacityAdValidator validator;
   private final MarketView view;
   private final AdLimits limits;
+  private Accepted lastAccepted;
+
+  private record Accepted(ByteKey messageId, CapacityAd ad) {}
+
+  private final java.util.List<java.util.function.Consumer<CapacityAd>> listeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public CapacityMarket(GossipsubRouter router, AdLimits limits, LongSupplier wallClockMillis) {
     this.router = router;
     this.limits = limits;
     this.validator = new CapacityAdValidator(limits, wallClockMillis);
     this.view = new MarketView(wallClockMillis, limits.maxAdvertisers());
-    router.addValidator(TOPIC, validator);
+    router.addValidator(
+        TOPIC,
+        (from, message) -> {
+          // Keep the decoded ad of an accepted message for onAd, which runs right after.
+          try {
+            lastAccepted = new Accepted(message.messageId(), validator.check(message));
+            return io.hyphae.protocol.p2p.pubsub.ValidationResult.ACCEPT;
+          } catch (AdException e) {
+            lastAccepted = null;
+            return validator.verdict(from, message, e);
+          }
+        });
     router.subscribe(TOPIC, this::onAd);
   }
 
   private void onAd(PubsubMessage message) {
     try {
-      // Already validated by the hook; decoding again is cheap and keeps the view independent.
-      view.put(SignedAds.verify(message.data(), limits));
+      CapacityAd ad = SignedAds.verify(message.data(), limits);
+      if (view.put(ad)) {
+        for (java.util.function.Consumer<CapacityAd> l : listeners) {
+          l.accept(ad);
+        }
+      }
     } catch (AdException e) {
       LOG.debug("accepted ad failed to decode for the view: {}", e.getMessage());
     }
@@ -42,6 +63,11 @@ public final class CapacityMarket {
   /** Signs and publishes our ad; our own view takes it too. */
   public ByteKey publish(PeerSigner self, CapacityAd ad) {
     return router.publish(TOPIC, SignedAds.sign(self, ad));
+  }
+
+  /** Called on the router thread with each ad that updated the view. */
+  public void addListener(java.util.function.Consumer<CapacityAd> listener) {
+    listeners.add(listener);
   }
 
   public MarketView view() {

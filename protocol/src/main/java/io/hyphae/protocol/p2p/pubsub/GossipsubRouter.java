@@ -376,6 +376,13 @@ public final class GossipsubRouter {
       stats.ignored++;
       return;
     }
+    ByteKey id = ByteKey.copyOf(config.messageIdFunction().apply(msg));
+    if (seen.contains(id)) {
+      stats.duplicates++;
+      score.duplicateMessage(from, id, topic, now);
+      return;
+    }
+    // Verified before it enters the seen cache, so a forged copy cannot shadow the real message.
     Optional<StrictSign.Failure> failure = StrictSign.verify(msg);
     if (failure.isPresent()) {
       stats.invalidSignatures++;
@@ -383,12 +390,7 @@ public final class GossipsubRouter {
       LOG.debug("pubsub peer {} sent a message failing StrictSign: {}", from, failure.get());
       return;
     }
-    ByteKey id = ByteKey.copyOf(config.messageIdFunction().apply(msg));
-    if (!seen.add(id, now)) {
-      stats.duplicates++;
-      score.duplicateMessage(from, id, topic, now);
-      return;
-    }
+    seen.add(id, now);
     // The originator's own echo of its message is simply a duplicate; first sight from here on.
     PeerId author = PeerId.of(msg.getFrom().toByteArray());
     if (author.equals(self.peerId())) {

@@ -173,6 +173,38 @@ class GossipsubNetworkTest {
   }
 
   @Test
+  void badlySignedMessagesAreDroppedAndDoNotShadowTheRealOne() {
+    build(6, 5, PubsubProtocols.ALL);
+    PeerId a = ids.get(0);
+    PeerId b = network.node(a).connections().iterator().next();
+    io.hyphae.protocol.p2p.overlay.PeerSigner author = PeerKeys.generateSecp256k1();
+    io.hyphae.protocol.proto.PubsubProto.Message real =
+        StrictSign.sign(author, TOPIC, "real".getBytes(StandardCharsets.UTF_8), 9);
+    io.hyphae.protocol.proto.PubsubProto.Message forged =
+        real.toBuilder().setData(com.google.protobuf.ByteString.copyFromUtf8("forged")).build();
+    RpcCodec codec = new RpcCodec(RpcLimits.defaults());
+    network
+        .node(a)
+        .sendFrame(
+            b,
+            codec.encodeFrame(
+                io.hyphae.protocol.proto.PubsubProto.RPC.newBuilder().addPublish(forged).build()));
+    scheduler.advance(200);
+    assertThat(router(b).stats().invalidSignatures).isEqualTo(1);
+    assertThat(received.get(b)).isEmpty();
+    network
+        .node(a)
+        .sendFrame(
+            b,
+            codec.encodeFrame(
+                io.hyphae.protocol.proto.PubsubProto.RPC.newBuilder().addPublish(real).build()));
+    scheduler.advance(2_000);
+    assertThat(received.get(b)).hasSize(1);
+    assertThat(network.nodes().stream().filter(n -> !received.get(n.id()).isEmpty()).count())
+        .isEqualTo(6);
+  }
+
+  @Test
   void malformedFramesArePenalisedNotThrown() {
     build(4, 3, PubsubProtocols.ALL);
     PeerId a = ids.get(0);
