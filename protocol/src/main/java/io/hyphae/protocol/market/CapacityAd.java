@@ -97,7 +97,7 @@ public record CapacityAd(
     }
     PeerId peer;
     try {
-      peer = PeerId.of(p.getPeerId().toByteArray());
+      peer = PeerId.fromBytes(p.getPeerId().toByteArray());
     } catch (IllegalArgumentException e) {
       throw new AdException(AdException.Reason.MALFORMED, "bad peer id");
     }

@@ -479,7 +479,7 @@ public final class KadNode {
     void absorb(PeerId from, KadProto.Message reply) {
       for (KadProto.Message.Peer info : reply.getCloserPeersList()) {
         try {
-          heard(PeerId.of(info.getId().toByteArray()));
+          heard(PeerId.fromBytes(info.getId().toByteArray()));
         } catch (IllegalArgumentException e) {
           LOG.debug("kad peer {} returned a malformed peer id", from);
         }
@@ -496,7 +496,7 @@ public final class KadNode {
       if (type == KadProto.Message.MessageType.GET_PROVIDERS) {
         for (KadProto.Message.Peer info : reply.getProviderPeersList()) {
           try {
-            providers.add(PeerId.of(info.getId().toByteArray()));
+            providers.add(PeerId.fromBytes(info.getId().toByteArray()));
           } catch (IllegalArgumentException e) {
             LOG.debug("kad peer {} returned a malformed provider id", from);
           }

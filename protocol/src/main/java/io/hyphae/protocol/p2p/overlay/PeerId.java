@@ -5,7 +5,8 @@ import java.util.HexFormat;
 
 /**
  * A libp2p peer id as its multihash bytes. Interim value type local to the overlay protocols: the
- * host branch's {@code PeerId} replaces it at merge (same bytes, same equality).
+ * host branch's {@code io.hyphae.protocol.peer.PeerId} replaces it at merge (same bytes, same
+ * equality, same {@code fromBytes}/{@code toBytes}).
  */
 public final class PeerId implements Comparable<PeerId> {
   /** Longest peer id we accept (a sha2-256 multihash is 34 bytes; identity ones up to 44). */
@@ -20,7 +21,7 @@ public final class PeerId implements Comparable<PeerId> {
   }
 
   /** Wraps multihash bytes; throws {@link IllegalArgumentException} when empty or too long. */
-  public static PeerId of(byte[] bytes) {
+  public static PeerId fromBytes(byte[] bytes) {
     if (bytes == null || bytes.length == 0 || bytes.length > MAX_LENGTH) {
       throw new IllegalArgumentException(
           "peer id must be 1.." + MAX_LENGTH + " bytes, got " + (bytes == null ? 0 : bytes.length));

@@ -115,7 +115,7 @@ public final class PeerKeys {
       mh[1] = 0x20;
       System.arraycopy(sha256(keyProto), 0, mh, 2, 32);
     }
-    return PeerId.of(mh);
+    return PeerId.fromBytes(mh);
   }
 
   /** The public key inlined in an identity-multihash peer id, if it is one. */

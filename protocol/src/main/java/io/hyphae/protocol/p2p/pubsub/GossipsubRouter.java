@@ -392,7 +392,7 @@ public final class GossipsubRouter {
     }
     seen.add(id, now);
     // The originator's own echo of its message is simply a duplicate; first sight from here on.
-    PeerId author = PeerId.of(msg.getFrom().toByteArray());
+    PeerId author = PeerId.fromBytes(msg.getFrom().toByteArray());
     if (author.equals(self.peerId())) {
       return;
     }
@@ -621,7 +621,7 @@ public final class GossipsubRouter {
             break;
           }
           try {
-            PeerId px = PeerId.of(info.getPeerID().toByteArray());
+            PeerId px = PeerId.fromBytes(info.getPeerID().toByteArray());
             if (!peers.containsKey(px) && !px.equals(self.peerId())) {
               transport.connect(px);
               n++;
@@ -957,7 +957,7 @@ public final class GossipsubRouter {
     }
     return new PubsubMessage(
         msg.getTopic(),
-        PeerId.of(msg.getFrom().toByteArray()),
+        PeerId.fromBytes(msg.getFrom().toByteArray()),
         seq,
         msg.getData().toByteArray(),
         id);

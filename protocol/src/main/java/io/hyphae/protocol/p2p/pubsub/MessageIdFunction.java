@@ -24,7 +24,7 @@ public interface MessageIdFunction {
         byte[] key = from;
         try {
           key =
-              PeerKeys.keyFor(PeerId.of(from), m.getKey().toByteArray())
+              PeerKeys.keyFor(PeerId.fromBytes(from), m.getKey().toByteArray())
                   .orElse(m.getKey().toByteArray());
         } catch (IllegalArgumentException e) {
           // malformed from: keep its raw bytes

@@ -62,7 +62,7 @@ public final class StrictSign {
     }
     PeerId from;
     try {
-      from = PeerId.of(message.getFrom().toByteArray());
+      from = PeerId.fromBytes(message.getFrom().toByteArray());
     } catch (IllegalArgumentException e) {
       return Optional.of(Failure.INVALID_FROM);
     }

@@ -32,9 +32,9 @@ class PeerScoreTest {
           100);
 
   private final PeerScore score = new PeerScore(PARAMS, 1000, 120_000);
-  private final PeerId a = PeerId.of(new byte[] {1});
-  private final PeerId b = PeerId.of(new byte[] {2});
-  private final PeerId c = PeerId.of(new byte[] {3});
+  private final PeerId a = PeerId.fromBytes(new byte[] {1});
+  private final PeerId b = PeerId.fromBytes(new byte[] {2});
+  private final PeerId c = PeerId.fromBytes(new byte[] {3});
 
   @Test
   void applicationScoreIsWeighted() {
@@ -95,9 +95,9 @@ class PeerScoreTest {
     assertThat(score.score(a, 0)).isEqualTo(6.0);
     score.addPeer(c, "2.2.2.2", 0);
     assertThat(score.score(a, 0)).isEqualTo(6.0 - 5);
-    PeerId d = PeerId.of(new byte[] {4});
-    PeerId e = PeerId.of(new byte[] {5});
-    PeerId f = PeerId.of(new byte[] {6});
+    PeerId d = PeerId.fromBytes(new byte[] {4});
+    PeerId e = PeerId.fromBytes(new byte[] {5});
+    PeerId f = PeerId.fromBytes(new byte[] {6});
     score.addPeer(d, "1.1.1.1", 0);
     score.addPeer(e, "1.1.1.1", 0);
     score.addPeer(f, "1.1.1.1", 0);
