@@ -571,8 +571,7 @@ public final class GossipsubRouter {
       String topic = graft.getTopicID();
       Set<PeerId> m = mesh.get(topic);
       if (m == null) {
-        // Not subscribed: refuse without PX (a spam vector otherwise).
-        prunes.add(prune(from, topic, false, config.pruneBackoffMs()));
+        // Not subscribed: ignore, as go does (answering would let peers make us send traffic).
         continue;
       }
       if (m.contains(from)) {
