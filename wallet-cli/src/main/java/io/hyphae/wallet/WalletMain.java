@@ -1,6 +1,7 @@
 package io.hyphae.wallet;
 
 import io.hyphae.contracts.chain.ChainConnection;
+import io.hyphae.wallet.p2p.P2pCommand;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Parameters;
     name = "hyphae",
     mixinStandardHelpOptions = true,
     description = "The Hyphae wallet: accounts, balances, stake and jobs.",
-    subcommands = {WalletMain.BalanceCommand.class})
+    subcommands = {WalletMain.BalanceCommand.class, P2pCommand.class})
 public final class WalletMain implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

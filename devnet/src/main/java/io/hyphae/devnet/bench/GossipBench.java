@@ -1,12 +1,11 @@
 package io.hyphae.devnet.bench;
 
+import io.hyphae.protocol.crypto.Secp256k1PrivKey;
 import io.hyphae.protocol.market.AdLimits;
 import io.hyphae.protocol.market.CapacityAd;
 import io.hyphae.protocol.market.CapacityMarket;
+import io.hyphae.protocol.multiformats.Multihash;
 import io.hyphae.protocol.p2p.overlay.ByteKey;
-import io.hyphae.protocol.p2p.overlay.PeerId;
-import io.hyphae.protocol.p2p.overlay.PeerKeys;
-import io.hyphae.protocol.p2p.overlay.PeerSigner;
 import io.hyphae.protocol.p2p.overlay.SimulatedScheduler;
 import io.hyphae.protocol.p2p.pubsub.GossipsubConfig;
 import io.hyphae.protocol.p2p.pubsub.InMemoryPubsubNetwork;
@@ -14,6 +13,7 @@ import io.hyphae.protocol.p2p.pubsub.PeerScoreParams;
 import io.hyphae.protocol.p2p.pubsub.PeerScoreThresholds;
 import io.hyphae.protocol.p2p.pubsub.PubsubProtocols;
 import io.hyphae.protocol.p2p.pubsub.TopicScoreParams;
+import io.hyphae.protocol.peer.PeerId;
 import java.io.PrintStream;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -193,7 +193,7 @@ public final class GossipBench implements Callable<Integer> {
         new InMemoryPubsubNetwork(scheduler, random, latencyMs, jitterMs, 10_000);
     PeerScoreParams params =
         PeerScoreParams.defaults(Map.of(CapacityMarket.TOPIC, TopicScoreParams.lowRateTopic()));
-    List<PeerSigner> keys = new ArrayList<>();
+    List<Secp256k1PrivKey> keys = new ArrayList<>();
     Map<PeerId, CapacityMarket> markets = new HashMap<>();
     Map<PeerId, Long> publishedAt = new HashMap<>();
     List<Long> latencies = new ArrayList<>();
@@ -202,7 +202,7 @@ public final class GossipBench implements Callable<Integer> {
       byte[] secret = new byte[32];
       random.nextBytes(secret);
       secret[0] = 1;
-      PeerSigner key = PeerKeys.secp256k1(secret);
+      Secp256k1PrivKey key = Secp256k1PrivKey.fromBytes(secret);
       keys.add(key);
       InMemoryPubsubNetwork.Node node =
           network.addNode(
@@ -214,7 +214,7 @@ public final class GossipBench implements Callable<Integer> {
               PubsubProtocols.ALL);
       CapacityMarket market =
           new CapacityMarket(node.router(), AdLimits.defaults(), scheduler::nowMillis);
-      PeerId self = key.peerId();
+      PeerId self = PeerId.fromPublicKey(key.publicKey());
       boolean honest = i >= spammers;
       market.addListener(
           ad -> {
@@ -229,8 +229,8 @@ public final class GossipBench implements Callable<Integer> {
     network.connectRandomly(degree);
     scheduler.advance(5_000);
 
-    List<PeerSigner> spamKeys = keys.subList(0, spammers);
-    List<PeerSigner> honestKeys = new ArrayList<>(keys.subList(spammers, nodes));
+    List<Secp256k1PrivKey> spamKeys = keys.subList(0, spammers);
+    List<Secp256k1PrivKey> honestKeys = new ArrayList<>(keys.subList(spammers, nodes));
     java.util.Collections.shuffle(honestKeys, random);
     long framesBefore =
         network.nodes().stream().mapToLong(InMemoryPubsubNetwork.Node::framesSent).sum();
@@ -240,14 +240,18 @@ public final class GossipBench implements Callable<Integer> {
     long spamSeq = 0;
     for (int a = 0; a < published; a++) {
       // Spammers each publish two invalid ads (a forged Ethereum address) between valid ones.
-      for (PeerSigner s : spamKeys) {
+      for (Secp256k1PrivKey s : spamKeys) {
         for (int j = 0; j < 2; j++) {
-          markets.get(s.peerId()).publish(s, forgedAd(s, scheduler.nowMillis(), ++spamSeq));
+          markets
+              .get(PeerId.fromPublicKey(s.publicKey()))
+              .publish(s, forgedAd(s, scheduler.nowMillis(), ++spamSeq));
         }
       }
-      PeerSigner provider = honestKeys.get(a);
-      publishedAt.put(provider.peerId(), scheduler.nowMillis());
-      markets.get(provider.peerId()).publish(provider, ad(provider, scheduler.nowMillis(), a));
+      Secp256k1PrivKey provider = honestKeys.get(a);
+      publishedAt.put(PeerId.fromPublicKey(provider.publicKey()), scheduler.nowMillis());
+      markets
+          .get(PeerId.fromPublicKey(provider.publicKey()))
+          .publish(provider, ad(provider, scheduler.nowMillis(), a));
       scheduler.advance(500);
     }
     // Spam containment, right after the last spam: the share of (honest neighbour, spammer)
@@ -255,13 +259,13 @@ public final class GossipBench implements Callable<Integer> {
     // decay afterwards, so a quiet spammer is forgiven after a while.)
     int links = 0;
     int graylisted = 0;
-    for (PeerSigner spammer : spamKeys) {
-      for (PeerId n : network.node(spammer.peerId()).connections()) {
-        if (spamKeys.stream().anyMatch(k -> k.peerId().equals(n))) {
+    for (Secp256k1PrivKey spammer : spamKeys) {
+      for (PeerId n : network.node(PeerId.fromPublicKey(spammer.publicKey())).connections()) {
+        if (spamKeys.stream().anyMatch(k -> PeerId.fromPublicKey(k.publicKey()).equals(n))) {
           continue;
         }
         links++;
-        if (network.node(n).router().score(spammer.peerId())
+        if (network.node(n).router().score(PeerId.fromPublicKey(spammer.publicKey()))
             < PeerScoreThresholds.defaults().graylist()) {
           graylisted++;
         }
@@ -270,9 +274,10 @@ public final class GossipBench implements Callable<Integer> {
     scheduler.advance(10_000);
     long spamRejected = 0;
     long graylistedRpcs = 0;
-    for (PeerSigner k : honestKeys) {
-      spamRejected += network.node(k.peerId()).router().stats().rejected;
-      graylistedRpcs += network.node(k.peerId()).router().stats().graylistedRpcs;
+    for (Secp256k1PrivKey k : honestKeys) {
+      spamRejected += network.node(PeerId.fromPublicKey(k.publicKey())).router().stats().rejected;
+      graylistedRpcs +=
+          network.node(PeerId.fromPublicKey(k.publicKey())).router().stats().graylistedRpcs;
     }
     long frames =
         network.nodes().stream().mapToLong(InMemoryPubsubNetwork.Node::framesSent).sum()
@@ -311,12 +316,12 @@ public final class GossipBench implements Callable<Integer> {
     return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
   }
 
-  private static final ByteKey MODEL = ByteKey.copyOf(PeerKeys.sha256(new byte[] {42}));
+  private static final ByteKey MODEL = ByteKey.copyOf(Multihash.sha256(new byte[] {42}).digest());
 
-  private static CapacityAd ad(PeerSigner key, long now, long seq) {
+  private static CapacityAd ad(Secp256k1PrivKey key, long now, long seq) {
     return new CapacityAd(
-        key.peerId(),
-        PeerKeys.ethereumAddress(key.publicKeyProto()).orElseThrow(),
+        PeerId.fromPublicKey(key.publicKey()),
+        key.publicKey().ethereumAddress(),
         new CapacityAd.Hardware("x86-64", 16, 64L << 30, "H100", 1, 80L << 30),
         List.of(new CapacityAd.ModelOffer(MODEL, MODEL, BigInteger.valueOf(1_000 + seq), 400_000)),
         4,
@@ -326,9 +331,9 @@ public final class GossipBench implements Callable<Integer> {
         seq + 1);
   }
 
-  private static CapacityAd forgedAd(PeerSigner key, long now, long seq) {
+  private static CapacityAd forgedAd(Secp256k1PrivKey key, long now, long seq) {
     return new CapacityAd(
-        key.peerId(),
+        PeerId.fromPublicKey(key.publicKey()),
         new byte[20],
         new CapacityAd.Hardware("x86-64", 16, 64L << 30, "H100", 1, 80L << 30),
         List.of(),

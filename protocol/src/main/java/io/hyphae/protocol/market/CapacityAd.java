@@ -2,7 +2,7 @@ package io.hyphae.protocol.market;
 
 import com.google.protobuf.ByteString;
 import io.hyphae.protocol.p2p.overlay.ByteKey;
-import io.hyphae.protocol.p2p.overlay.PeerId;
+import io.hyphae.protocol.peer.PeerId;
 import io.hyphae.protocol.proto.MarketProto;
 import java.math.BigInteger;
 import java.util.List;

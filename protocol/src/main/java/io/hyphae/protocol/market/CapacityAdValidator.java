@@ -1,9 +1,9 @@
 package io.hyphae.protocol.market;
 
-import io.hyphae.protocol.p2p.overlay.PeerId;
 import io.hyphae.protocol.p2p.pubsub.MessageValidator;
 import io.hyphae.protocol.p2p.pubsub.PubsubMessage;
 import io.hyphae.protocol.p2p.pubsub.ValidationResult;
+import io.hyphae.protocol.peer.PeerId;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;

@@ -1,7 +1,7 @@
 package io.hyphae.protocol.market;
 
+import io.hyphae.protocol.crypto.PrivKey;
 import io.hyphae.protocol.p2p.overlay.ByteKey;
-import io.hyphae.protocol.p2p.overlay.PeerSigner;
 import io.hyphae.protocol.p2p.pubsub.GossipsubRouter;
 import io.hyphae.protocol.p2p.pubsub.PubsubMessage;
 import java.util.function.LongSupplier;
@@ -61,7 +61,7 @@ public final class CapacityMarket {
   }
 
   /** Signs and publishes our ad; our own view takes it too. */
-  public ByteKey publish(PeerSigner self, CapacityAd ad) {
+  public ByteKey publish(PrivKey self, CapacityAd ad) {
     return router.publish(TOPIC, SignedAds.sign(self, ad));
   }
 

@@ -1,7 +1,7 @@
 package io.hyphae.protocol.market;
 
 import io.hyphae.protocol.p2p.overlay.ByteKey;
-import io.hyphae.protocol.p2p.overlay.PeerId;
+import io.hyphae.protocol.peer.PeerId;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;

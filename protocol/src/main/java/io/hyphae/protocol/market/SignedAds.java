@@ -2,8 +2,10 @@ package io.hyphae.protocol.market;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.hyphae.protocol.p2p.overlay.PeerKeys;
-import io.hyphae.protocol.p2p.overlay.PeerSigner;
+import io.hyphae.protocol.crypto.PrivKey;
+import io.hyphae.protocol.crypto.PubKey;
+import io.hyphae.protocol.crypto.Secp256k1PubKey;
+import io.hyphae.protocol.peer.PeerId;
 import io.hyphae.protocol.proto.MarketProto;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -21,8 +23,8 @@ public final class SignedAds {
   private SignedAds() {}
 
   /** Encodes and signs {@code ad} with the advertiser's key, which must match its peer id. */
-  public static byte[] sign(PeerSigner advertiser, CapacityAd ad) {
-    if (!advertiser.peerId().equals(ad.peerId())) {
+  public static byte[] sign(PrivKey advertiser, CapacityAd ad) {
+    if (!PeerId.fromPublicKey(advertiser.publicKey()).equals(ad.peerId())) {
       throw new IllegalArgumentException("the ad's peer id is not the signer's");
     }
     byte[] body = ad.toProto().toByteArray();
@@ -47,18 +49,16 @@ public final class SignedAds {
       throw new AdException(AdException.Reason.MALFORMED, "not a signed capacity ad");
     }
     CapacityAd ad = CapacityAd.fromProto(proto, limits);
-    Optional<byte[]> key = PeerKeys.keyFor(ad.peerId(), null);
+    Optional<PubKey> key = ad.peerId().publicKey();
     if (key.isEmpty()) {
       throw new AdException(AdException.Reason.MALFORMED, "peer id does not inline a key");
     }
-    if (!PeerKeys.verifyWithKey(
-        key.get(),
-        signedBytes(signed.getAd().toByteArray()),
-        signed.getSignature().toByteArray())) {
+    if (!key.get()
+        .verify(signedBytes(signed.getAd().toByteArray()), signed.getSignature().toByteArray())) {
       throw new AdException(AdException.Reason.BAD_SIGNATURE, "signature is not the advertiser's");
     }
-    Optional<byte[]> eth = PeerKeys.ethereumAddress(key.get());
-    if (eth.isEmpty() || !Arrays.equals(eth.get(), ad.ethAddress())) {
+    if (!(key.get() instanceof Secp256k1PubKey secp)
+        || !Arrays.equals(secp.ethereumAddress(), ad.ethAddress())) {
       throw new AdException(
           AdException.Reason.ETH_ADDRESS_MISMATCH, "Ethereum address is not the key's");
     }

@@ -1,8 +1,8 @@
 package io.hyphae.protocol.p2p.kad;
 
 import io.hyphae.protocol.p2p.overlay.FrameException;
-import io.hyphae.protocol.p2p.overlay.PeerId;
 import io.hyphae.protocol.p2p.overlay.SimulatedScheduler;
+import io.hyphae.protocol.peer.PeerId;
 import io.hyphae.protocol.proto.KadProto;
 import java.util.Collection;
 import java.util.LinkedHashMap;

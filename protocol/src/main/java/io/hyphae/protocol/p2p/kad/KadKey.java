@@ -1,7 +1,7 @@
 package io.hyphae.protocol.p2p.kad;
 
-import io.hyphae.protocol.p2p.overlay.PeerId;
-import io.hyphae.protocol.p2p.overlay.PeerKeys;
+import io.hyphae.protocol.multiformats.Multihash;
+import io.hyphae.protocol.peer.PeerId;
 import java.math.BigInteger;
 import java.util.Arrays;
 
@@ -12,7 +12,7 @@ public record KadKey(byte[] hash) {
   }
 
   public static KadKey of(byte[] key) {
-    return new KadKey(PeerKeys.sha256(key));
+    return new KadKey(Multihash.sha256(key).digest());
   }
 
   public static KadKey of(PeerId peer) {

@@ -2,8 +2,8 @@ package io.hyphae.protocol.p2p.kad;
 
 import com.google.protobuf.ByteString;
 import io.hyphae.protocol.p2p.overlay.ByteKey;
-import io.hyphae.protocol.p2p.overlay.PeerId;
 import io.hyphae.protocol.p2p.overlay.Scheduler;
+import io.hyphae.protocol.peer.PeerId;
 import io.hyphae.protocol.proto.KadProto;
 import java.math.BigInteger;
 import java.util.ArrayList;

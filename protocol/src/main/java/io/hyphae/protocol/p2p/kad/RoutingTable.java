@@ -1,6 +1,6 @@
 package io.hyphae.protocol.p2p.kad;
 
-import io.hyphae.protocol.p2p.overlay.PeerId;
+import io.hyphae.protocol.peer.PeerId;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

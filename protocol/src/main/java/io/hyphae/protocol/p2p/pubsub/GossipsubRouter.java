@@ -1,10 +1,10 @@
 package io.hyphae.protocol.p2p.pubsub;
 
 import com.google.protobuf.ByteString;
+import io.hyphae.protocol.crypto.PrivKey;
 import io.hyphae.protocol.p2p.overlay.ByteKey;
-import io.hyphae.protocol.p2p.overlay.PeerId;
-import io.hyphae.protocol.p2p.overlay.PeerSigner;
 import io.hyphae.protocol.p2p.overlay.Scheduler;
+import io.hyphae.protocol.peer.PeerId;
 import io.hyphae.protocol.proto.PubsubProto;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
 public final class GossipsubRouter {
   private static final Logger LOG = LoggerFactory.getLogger(GossipsubRouter.class);
 
-  private final PeerSigner self;
+  private final PrivKey self;
+  private final PeerId selfId;
   private final GossipsubConfig config;
   private final PeerScoreThresholds thresholds;
   private final PeerScore score;
@@ -89,7 +90,7 @@ public final class GossipsubRouter {
   }
 
   public GossipsubRouter(
-      PeerSigner self,
+      PrivKey self,
       GossipsubConfig config,
       PeerScoreParams scoreParams,
       PeerScoreThresholds thresholds,
@@ -97,6 +98,7 @@ public final class GossipsubRouter {
       PubsubTransport transport,
       Random random) {
     this.self = self;
+    this.selfId = PeerId.fromPublicKey(self.publicKey());
     this.config = config;
     this.thresholds = thresholds;
     this.score = new PeerScore(scoreParams, config.seenMaxEntries(), config.seenTtlMs());
@@ -111,7 +113,7 @@ public final class GossipsubRouter {
   }
 
   public PeerId peerId() {
-    return self.peerId();
+    return selfId;
   }
 
   public Stats stats() {
@@ -147,7 +149,7 @@ public final class GossipsubRouter {
 
   /** A peer opened a pubsub stream with us (or we with it) speaking {@code protocol}. */
   public void attachPeer(PeerId peer, String protocol, boolean outbound, String ip) {
-    if (peers.containsKey(peer) || peer.equals(self.peerId())) {
+    if (peers.containsKey(peer) || peer.equals(selfId)) {
       return;
     }
     if (peers.size() >= config.maxPeers()) {
@@ -393,7 +395,7 @@ public final class GossipsubRouter {
     seen.add(id, now);
     // The originator's own echo of its message is simply a duplicate; first sight from here on.
     PeerId author = PeerId.fromBytes(msg.getFrom().toByteArray());
-    if (author.equals(self.peerId())) {
+    if (author.equals(selfId)) {
       return;
     }
     score.validateMessage(id, now);
@@ -621,7 +623,7 @@ public final class GossipsubRouter {
           }
           try {
             PeerId px = PeerId.fromBytes(info.getPeerID().toByteArray());
-            if (!peers.containsKey(px) && !px.equals(self.peerId())) {
+            if (!peers.containsKey(px) && !px.equals(selfId)) {
               transport.connect(px);
               n++;
             }

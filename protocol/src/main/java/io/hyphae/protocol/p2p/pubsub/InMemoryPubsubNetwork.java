@@ -1,9 +1,9 @@
 package io.hyphae.protocol.p2p.pubsub;
 
+import io.hyphae.protocol.crypto.PrivKey;
 import io.hyphae.protocol.p2p.overlay.FrameException;
-import io.hyphae.protocol.p2p.overlay.PeerId;
-import io.hyphae.protocol.p2p.overlay.PeerSigner;
 import io.hyphae.protocol.p2p.overlay.SimulatedScheduler;
+import io.hyphae.protocol.peer.PeerId;
 import io.hyphae.protocol.proto.PubsubProto;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -149,13 +149,13 @@ public final class InMemoryPubsubNetwork {
 
   /** Adds a node and starts its router. */
   public Node addNode(
-      PeerSigner key,
+      PrivKey key,
       GossipsubConfig config,
       PeerScoreParams scoreParams,
       PeerScoreThresholds thresholds,
       String ip,
       List<String> protocols) {
-    Node node = new Node(key.peerId(), ip, protocols, config.limits());
+    Node node = new Node(PeerId.fromPublicKey(key.publicKey()), ip, protocols, config.limits());
     node.router =
         new GossipsubRouter(
             key, config, scoreParams, thresholds, scheduler, node, new Random(random.nextLong()));

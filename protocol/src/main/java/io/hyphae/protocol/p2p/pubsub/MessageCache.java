@@ -1,7 +1,7 @@
 package io.hyphae.protocol.p2p.pubsub;
 
 import io.hyphae.protocol.p2p.overlay.ByteKey;
-import io.hyphae.protocol.p2p.overlay.PeerId;
+import io.hyphae.protocol.peer.PeerId;
 import io.hyphae.protocol.proto.PubsubProto;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.hyphae.protocol.p2p.pubsub;
 
-import io.hyphae.protocol.p2p.overlay.PeerId;
-import io.hyphae.protocol.p2p.overlay.PeerKeys;
+import io.hyphae.protocol.crypto.PubKey;
+import io.hyphae.protocol.peer.PeerId;
 import io.hyphae.protocol.proto.PubsubProto;
 
 /** Computes a message id; all nodes of one network must use the same function. */
@@ -24,7 +24,9 @@ public interface MessageIdFunction {
         byte[] key = from;
         try {
           key =
-              PeerKeys.keyFor(PeerId.fromBytes(from), m.getKey().toByteArray())
+              PeerId.fromBytes(from)
+                  .publicKey(m.getKey().toByteArray())
+                  .map(PubKey::marshal)
                   .orElse(m.getKey().toByteArray());
         } catch (IllegalArgumentException e) {
           // malformed from: keep its raw bytes

@@ -1,6 +1,6 @@
 package io.hyphae.protocol.p2p.pubsub;
 
-import io.hyphae.protocol.p2p.overlay.PeerId;
+import io.hyphae.protocol.peer.PeerId;
 
 /**
  * The validation hook of a topic, run on the router thread before a message is delivered or

@@ -1,6 +1,6 @@
 package io.hyphae.protocol.p2p.pubsub;
 
-import io.hyphae.protocol.p2p.overlay.PeerId;
+import io.hyphae.protocol.peer.PeerId;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.ToDoubleFunction;

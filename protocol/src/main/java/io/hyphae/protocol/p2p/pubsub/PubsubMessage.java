@@ -1,7 +1,7 @@
 package io.hyphae.protocol.p2p.pubsub;
 
 import io.hyphae.protocol.p2p.overlay.ByteKey;
-import io.hyphae.protocol.p2p.overlay.PeerId;
+import io.hyphae.protocol.peer.PeerId;
 
 /** A verified pubsub message as validators and subscribers see it. */
 public record PubsubMessage(

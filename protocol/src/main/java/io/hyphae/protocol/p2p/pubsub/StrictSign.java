@@ -1,9 +1,10 @@
 package io.hyphae.protocol.p2p.pubsub;
 
 import com.google.protobuf.ByteString;
-import io.hyphae.protocol.p2p.overlay.PeerId;
-import io.hyphae.protocol.p2p.overlay.PeerKeys;
-import io.hyphae.protocol.p2p.overlay.PeerSigner;
+import io.hyphae.protocol.crypto.PrivKey;
+import io.hyphae.protocol.crypto.PubKey;
+import io.hyphae.protocol.multiformats.Multihash;
+import io.hyphae.protocol.peer.PeerId;
 import io.hyphae.protocol.proto.PubsubProto;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -30,18 +31,19 @@ public final class StrictSign {
   private StrictSign() {}
 
   /** Builds and signs a message. */
-  public static PubsubProto.Message sign(PeerSigner signer, String topic, byte[] data, long seqno) {
+  public static PubsubProto.Message sign(PrivKey signer, String topic, byte[] data, long seqno) {
+    PeerId author = PeerId.fromPublicKey(signer.publicKey());
     PubsubProto.Message unsigned =
         PubsubProto.Message.newBuilder()
-            .setFrom(ByteString.copyFrom(signer.peerId().toBytes()))
+            .setFrom(ByteString.copyFrom(author.toBytes()))
             .setData(ByteString.copyFrom(data))
             .setSeqno(ByteString.copyFrom(seqnoBytes(seqno)))
             .setTopic(topic)
             .build();
     PubsubProto.Message.Builder signed =
         unsigned.toBuilder().setSignature(ByteString.copyFrom(signer.sign(signedBytes(unsigned))));
-    if (PeerKeys.inlinedKey(signer.peerId()).isEmpty()) {
-      signed.setKey(ByteString.copyFrom(signer.publicKeyProto()));
+    if (author.multihash().code() != Multihash.IDENTITY) {
+      signed.setKey(ByteString.copyFrom(signer.publicKey().marshal()));
     }
     return signed.build();
   }
@@ -73,13 +75,12 @@ public final class StrictSign {
       return Optional.of(Failure.MISSING_SIGNATURE);
     }
     byte[] key = message.hasKey() ? message.getKey().toByteArray() : null;
-    Optional<byte[]> publicKey = PeerKeys.keyFor(from, key);
+    Optional<PubKey> publicKey = from.publicKey(key);
     if (publicKey.isEmpty()) {
       return Optional.of(Failure.KEY_MISMATCH);
     }
-    boolean ok =
-        PeerKeys.verifyWithKey(
-            publicKey.get(), signedBytes(message), message.getSignature().toByteArray());
+    byte[] signature = message.getSignature().toByteArray();
+    boolean ok = publicKey.get().verify(signedBytes(message), signature);
     return ok ? Optional.empty() : Optional.of(Failure.BAD_SIGNATURE);
   }
 

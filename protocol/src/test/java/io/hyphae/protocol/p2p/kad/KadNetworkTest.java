@@ -2,9 +2,10 @@ package io.hyphae.protocol.p2p.kad;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hyphae.protocol.p2p.overlay.PeerId;
-import io.hyphae.protocol.p2p.overlay.PeerKeys;
+import io.hyphae.protocol.crypto.Secp256k1PrivKey;
+import io.hyphae.protocol.multiformats.Multihash;
 import io.hyphae.protocol.p2p.overlay.SimulatedScheduler;
+import io.hyphae.protocol.peer.PeerId;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -69,7 +70,7 @@ class KadNetworkTest {
       byte[] secret = new byte[32];
       random.nextBytes(secret);
       secret[0] = 1;
-      PeerId id = PeerKeys.secp256k1(secret).peerId();
+      PeerId id = PeerId.fromPublicKey(Secp256k1PrivKey.fromBytes(secret).publicKey());
       ids.add(id);
       KadNode node = network.addNode(id, KadConfig.defaults(), validator);
       if (i > 0) {
@@ -123,7 +124,7 @@ class KadNetworkTest {
     modelHash[0] = 0x12;
     modelHash[1] = 0x20;
     System.arraycopy(
-        PeerKeys.sha256("all-MiniLM-L6-v2-q".getBytes(StandardCharsets.UTF_8)),
+        Multihash.sha256("all-MiniLM-L6-v2-q".getBytes(StandardCharsets.UTF_8)).digest(),
         0,
         modelHash,
         2,

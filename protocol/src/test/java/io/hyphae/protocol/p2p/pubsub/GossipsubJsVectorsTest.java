@@ -2,9 +2,9 @@ package io.hyphae.protocol.p2p.pubsub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hyphae.protocol.crypto.Secp256k1PrivKey;
 import io.hyphae.protocol.p2p.overlay.FrameException;
-import io.hyphae.protocol.p2p.overlay.PeerKeys;
-import io.hyphae.protocol.p2p.overlay.PeerSigner;
+import io.hyphae.protocol.peer.PeerId;
 import io.hyphae.protocol.proto.PubsubProto;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
@@ -35,12 +35,12 @@ class GossipsubJsVectorsTest {
           + "7b126440995d3ed5aaba0565d71e1834604819ff9c17f5e9d5dd078f183c2a03"
           + "0a0104";
 
-  private final PeerSigner key = PeerKeys.secp256k1(HEX.parseHex("01".repeat(32)));
+  private final Secp256k1PrivKey key = Secp256k1PrivKey.fromBytes(HEX.parseHex("01".repeat(32)));
   private final RpcCodec codec = new RpcCodec(RpcLimits.defaults());
 
   @Test
   void samePeerIdAsJsForTheSameKey() {
-    assertThat(HEX.formatHex(key.peerId().toBytes())).isEqualTo(PEER_ID);
+    assertThat(HEX.formatHex(PeerId.fromPublicKey(key.publicKey()).toBytes())).isEqualTo(PEER_ID);
   }
 
   @Test
@@ -73,7 +73,7 @@ class GossipsubJsVectorsTest {
     assertThat(rpc.getSubscriptions(0).getTopicid()).isEqualTo("hyphae/capacity/1");
     assertThat(rpc.getControl().getPrune(0).getBackoff()).isEqualTo(60);
     assertThat(rpc.getControl().getPrune(0).getPeers(0).getPeerID().toByteArray())
-        .isEqualTo(key.peerId().toBytes());
+        .isEqualTo(PeerId.fromPublicKey(key.publicKey()).toBytes());
     assertThat(rpc.getControl().getIdontwant(0).getMessageIDs(0).toByteArray())
         .isEqualTo(new byte[] {4});
     assertThat(rpc.toByteArray()).isEqualTo(wire);

@@ -2,11 +2,12 @@ package io.hyphae.protocol.p2p.pubsub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hyphae.protocol.crypto.Secp256k1PrivKey;
 import io.hyphae.protocol.p2p.overlay.ByteKey;
-import io.hyphae.protocol.p2p.overlay.PeerId;
-import io.hyphae.protocol.p2p.overlay.PeerKeys;
 import io.hyphae.protocol.p2p.overlay.SimulatedScheduler;
+import io.hyphae.protocol.peer.PeerId;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,7 +33,7 @@ class GossipsubNetworkTest {
     for (int i = 0; i < n; i++) {
       InMemoryPubsubNetwork.Node node =
           network.addNode(
-              PeerKeys.generateSecp256k1(),
+              Secp256k1PrivKey.generate(new SecureRandom()),
               GossipsubConfig.defaults(),
               scoreParams,
               PeerScoreThresholds.defaults(),
@@ -177,7 +178,7 @@ class GossipsubNetworkTest {
     build(6, 5, PubsubProtocols.ALL);
     PeerId a = ids.get(0);
     PeerId b = network.node(a).connections().iterator().next();
-    io.hyphae.protocol.p2p.overlay.PeerSigner author = PeerKeys.generateSecp256k1();
+    Secp256k1PrivKey author = Secp256k1PrivKey.generate(new SecureRandom());
     io.hyphae.protocol.proto.PubsubProto.Message real =
         StrictSign.sign(author, TOPIC, "real".getBytes(StandardCharsets.UTF_8), 9);
     io.hyphae.protocol.proto.PubsubProto.Message forged =

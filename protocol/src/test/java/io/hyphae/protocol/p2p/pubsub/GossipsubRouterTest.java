@@ -3,10 +3,11 @@ package io.hyphae.protocol.p2p.pubsub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import io.hyphae.protocol.p2p.overlay.PeerId;
-import io.hyphae.protocol.p2p.overlay.PeerKeys;
+import io.hyphae.protocol.crypto.Secp256k1PrivKey;
 import io.hyphae.protocol.p2p.overlay.SimulatedScheduler;
+import io.hyphae.protocol.peer.PeerId;
 import io.hyphae.protocol.proto.PubsubProto;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,7 @@ class GossipsubRouterTest {
             100);
     GossipsubRouter r =
         new GossipsubRouter(
-            PeerKeys.generateSecp256k1(),
+            Secp256k1PrivKey.generate(new SecureRandom()),
             GossipsubConfig.defaults(),
             params,
             PeerScoreThresholds.defaults(),
@@ -66,7 +67,7 @@ class GossipsubRouterTest {
   }
 
   private static PeerId peer() {
-    return PeerKeys.generateSecp256k1().peerId();
+    return PeerId.fromPublicKey(Secp256k1PrivKey.generate(new SecureRandom()).publicKey());
   }
 
   private static PubsubProto.RPC subscribe() {

@@ -3,8 +3,9 @@ package io.hyphae.protocol.p2p.pubsub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.hyphae.protocol.crypto.Secp256k1PrivKey;
 import io.hyphae.protocol.p2p.overlay.ByteKey;
-import io.hyphae.protocol.p2p.overlay.PeerId;
+import io.hyphae.protocol.peer.PeerId;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -32,9 +33,17 @@ class PeerScoreTest {
           100);
 
   private final PeerScore score = new PeerScore(PARAMS, 1000, 120_000);
-  private final PeerId a = PeerId.fromBytes(new byte[] {1});
-  private final PeerId b = PeerId.fromBytes(new byte[] {2});
-  private final PeerId c = PeerId.fromBytes(new byte[] {3});
+
+  /** A real peer id from the secp256k1 key with scalar {@code n}. */
+  private static PeerId peer(int n) {
+    byte[] scalar = new byte[32];
+    scalar[31] = (byte) n;
+    return PeerId.fromPublicKey(Secp256k1PrivKey.fromBytes(scalar).publicKey());
+  }
+
+  private final PeerId a = peer(1);
+  private final PeerId b = peer(2);
+  private final PeerId c = peer(3);
 
   @Test
   void applicationScoreIsWeighted() {
@@ -95,9 +104,9 @@ class PeerScoreTest {
     assertThat(score.score(a, 0)).isEqualTo(6.0);
     score.addPeer(c, "2.2.2.2", 0);
     assertThat(score.score(a, 0)).isEqualTo(6.0 - 5);
-    PeerId d = PeerId.fromBytes(new byte[] {4});
-    PeerId e = PeerId.fromBytes(new byte[] {5});
-    PeerId f = PeerId.fromBytes(new byte[] {6});
+    PeerId d = peer(4);
+    PeerId e = peer(5);
+    PeerId f = peer(6);
     score.addPeer(d, "1.1.1.1", 0);
     score.addPeer(e, "1.1.1.1", 0);
     score.addPeer(f, "1.1.1.1", 0);

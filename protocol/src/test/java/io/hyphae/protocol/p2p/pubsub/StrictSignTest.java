@@ -3,12 +3,12 @@ package io.hyphae.protocol.p2p.pubsub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import io.hyphae.protocol.p2p.overlay.PeerId;
-import io.hyphae.protocol.p2p.overlay.PeerKeys;
-import io.hyphae.protocol.p2p.overlay.PeerSigner;
-import io.hyphae.protocol.proto.KeysProto;
+import io.hyphae.protocol.crypto.Ed25519PubKey;
+import io.hyphae.protocol.crypto.Secp256k1PrivKey;
+import io.hyphae.protocol.peer.PeerId;
 import io.hyphae.protocol.proto.PubsubProto;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
@@ -16,14 +16,14 @@ import org.bouncycastle.crypto.signers.Ed25519Signer;
 import org.junit.jupiter.api.Test;
 
 class StrictSignTest {
-  private final PeerSigner key =
-      PeerKeys.secp256k1(
+  private final Secp256k1PrivKey key =
+      Secp256k1PrivKey.fromBytes(
           HexFormat.of()
               .parseHex("0101010101010101010101010101010101010101010101010101010101010101"));
 
   @Test
   void secp256k1PeerIdInlinesTheKeyAsIdentityMultihash() {
-    byte[] id = key.peerId().toBytes();
+    byte[] id = PeerId.fromPublicKey(key.publicKey()).toBytes();
     // 0x00 identity, 37 bytes: PublicKey{Type=Secp256k1(2), Data=33-byte compressed point}
     assertThat(Arrays.copyOf(id, 6))
         .isEqualTo(HexFormat.of().parseHex("0025080212 21".replace(" ", "")));
@@ -61,13 +61,15 @@ class StrictSignTest {
 
   @Test
   void messageClaimingAnotherAuthorFails() {
-    PeerSigner other = PeerKeys.generateSecp256k1();
+    Secp256k1PrivKey other = Secp256k1PrivKey.generate(new SecureRandom());
     PubsubProto.Message m = StrictSign.sign(key, "t", new byte[] {1}, 1);
     PubsubProto.Message forged =
-        m.toBuilder().setFrom(ByteString.copyFrom(other.peerId().toBytes())).build();
+        m.toBuilder()
+            .setFrom(ByteString.copyFrom(PeerId.fromPublicKey(other.publicKey()).toBytes()))
+            .build();
     assertThat(StrictSign.verify(forged)).contains(StrictSign.Failure.BAD_SIGNATURE);
     PubsubProto.Message wrongKey =
-        m.toBuilder().setKey(ByteString.copyFrom(other.publicKeyProto())).build();
+        m.toBuilder().setKey(ByteString.copyFrom(other.publicKey().marshal())).build();
     assertThat(StrictSign.verify(wrongKey)).contains(StrictSign.Failure.KEY_MISMATCH);
   }
 
@@ -85,9 +87,7 @@ class StrictSignTest {
   @Test
   void verifiesEd25519AuthorsAsJsPeersSignByDefault() {
     Ed25519PrivateKeyParameters ed = new Ed25519PrivateKeyParameters(new byte[32], 0);
-    byte[] keyProto =
-        PeerKeys.publicKeyProto(KeysProto.KeyType.Ed25519, ed.generatePublicKey().getEncoded());
-    PeerId id = PeerKeys.peerIdOf(keyProto);
+    PeerId id = PeerId.fromPublicKey(Ed25519PubKey.fromBytes(ed.generatePublicKey().getEncoded()));
     PubsubProto.Message unsigned =
         PubsubProto.Message.newBuilder()
             .setFrom(ByteString.copyFrom(id.toBytes()))
@@ -109,9 +109,9 @@ class StrictSignTest {
     PubsubProto.Message m = StrictSign.sign(key, "t", new byte[] {1}, 7);
     byte[] go = MessageIdFunction.FROM_AND_SEQNO.apply(m);
     byte[] js = MessageIdFunction.KEY_AND_SEQNO.apply(m);
-    byte[] from = key.peerId().toBytes();
+    byte[] from = PeerId.fromPublicKey(key.publicKey()).toBytes();
     assertThat(Arrays.copyOf(go, from.length)).isEqualTo(from);
-    assertThat(Arrays.copyOf(js, js.length - 8)).isEqualTo(key.publicKeyProto());
+    assertThat(Arrays.copyOf(js, js.length - 8)).isEqualTo(key.publicKey().marshal());
     assertThat(Arrays.copyOfRange(js, js.length - 8, js.length))
         .isEqualTo(StrictSign.seqnoBytes(7));
   }
