@@ -7,6 +7,7 @@ import java.util.Arrays;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.crypto.digests.KeccakDigest;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.crypto.signers.ECDSASigner;
 import org.bouncycastle.math.ec.ECPoint;
@@ -38,9 +39,22 @@ public final class Secp256k1PubKey implements PubKey {
     }
   }
 
-  /** The point, for callers that derive an Ethereum address from it. */
+  /** The uncompressed point (65 bytes, 0x04 prefix). */
   public byte[] uncompressed() {
     return point.getEncoded(false);
+  }
+
+  /**
+   * The 20-byte Ethereum address of this key: the last 20 bytes of keccak-256 over the uncompressed
+   * point without its 0x04 prefix. A node's secp256k1 identity key is also its Ethereum account.
+   */
+  public byte[] ethereumAddress() {
+    byte[] uncompressed = uncompressed();
+    KeccakDigest keccak = new KeccakDigest(256);
+    keccak.update(uncompressed, 1, 64);
+    byte[] hash = new byte[32];
+    keccak.doFinal(hash, 0);
+    return Arrays.copyOfRange(hash, 12, 32);
   }
 
   @Override

@@ -82,6 +82,31 @@ public final class PeerId {
         : Optional.empty();
   }
 
+  /**
+   * The key this id names: the inlined one, else {@code carried} (an encoded key sent alongside the
+   * id, like pubsub's {@code key} field) when it hashes to this id. Empty when neither holds, when
+   * {@code carried} contradicts an inlined key, or when {@code carried} is malformed.
+   */
+  public Optional<PubKey> publicKey(byte[] carried) {
+    boolean hasCarried = carried != null && carried.length > 0;
+    if (multihash.code() == Multihash.IDENTITY) {
+      byte[] inlined = multihash.digest();
+      if (hasCarried && !Arrays.equals(carried, inlined)) {
+        return Optional.empty();
+      }
+      return Optional.of(PubKey.unmarshal(inlined));
+    }
+    if (!hasCarried) {
+      return Optional.empty();
+    }
+    try {
+      PubKey key = PubKey.unmarshal(carried);
+      return matches(key) ? Optional.of(key) : Optional.empty();
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
   /** True when {@code key} is the key this id names. */
   public boolean matches(PubKey key) {
     return equals(fromPublicKey(key));
