@@ -72,7 +72,8 @@ function pattern (index, size) {
 function echo (stream, first) {
   let chain = Promise.resolve()
   const forward = (data) => {
-    chain = chain.then(() => sendAll(stream, data))
+    // a stream reset while echoing must not crash the peer (an unhandled rejection ends Node)
+    chain = chain.then(() => sendAll(stream, data)).catch((err) => log.error('echo send %s', err))
   }
   if (first != null) forward(first)
   stream.addEventListener('message', (evt) => forward(evt.data))
