@@ -14,11 +14,11 @@ public final class JobProtocols {
   /** Room for the fields around a shard's bytes (ids, hashes, proof, signature). */
   private static final int ENVELOPE_BYTES = 16 << 10;
 
-  /** Provider to requester: a signed bid. */
-  public static final RequestResponseProtocol<JobProto.BidOffer, JobProto.BidReply> BID =
+  /** Requester to provider: a request for a signed bid on a shard range. */
+  public static final RequestResponseProtocol<JobProto.BidRequest, JobProto.BidReply> BID =
       new RequestResponseProtocol<>(
           "/hyphae/bid/1.0.0",
-          MessageCodec.protobuf(JobProto.BidOffer.parser()),
+          MessageCodec.protobuf(JobProto.BidRequest.parser()),
           MessageCodec.protobuf(JobProto.BidReply.parser()),
           1024,
           1024,

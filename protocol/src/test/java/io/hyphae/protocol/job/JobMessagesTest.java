@@ -30,8 +30,10 @@ class JobMessagesTest {
             BigInteger.ONE,
             1_800_000_000L,
             sig);
-    byte[] wire = JobProtocols.BID.requestCodec().encode(bid.toProto());
-    BidMessage back = BidMessage.fromProto(JobProtocols.BID.requestCodec().decode(wire));
+    JobProto.BidReply reply = JobProto.BidReply.newBuilder().setOffer(bid.toProto()).build();
+    byte[] wire = JobProtocols.BID.responseCodec().encode(reply);
+    BidMessage back =
+        BidMessage.fromProto(JobProtocols.BID.responseCodec().decode(wire).getOffer());
     assertEquals(bid.jobId(), back.jobId());
     assertEquals(bid.provider(), back.provider());
     assertEquals(bid.pricePerShard(), back.pricePerShard());
