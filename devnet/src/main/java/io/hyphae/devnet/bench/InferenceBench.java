@@ -101,7 +101,8 @@ public final class InferenceBench implements Callable<Integer> {
     List<String> texts = rows(rows);
 
     rawOrt(model, rows(Math.min(rows, 256)), cores); // warm-up
-    double rawRowsPerSecond = rawOrt(model, texts, cores);
+    RawRun raw = rawOrt(model, texts, cores);
+    double rawRowsPerSecond = raw.rowsPerSecond();
 
     Map<String, ObjectNode> engineResults = new HashMap<>();
     ObjectMapper mapper = new ObjectMapper();
@@ -139,6 +140,9 @@ public final class InferenceBench implements Callable<Integer> {
     root.put("onnxRuntime", OrtEnvironment.getEnvironment().getVersion());
     root.put("cores", cores);
     root.put("rows", texts.size());
+    // Cost grows with tokens per row: these make figures from other inputs comparable.
+    root.put("meanTokensPerRow", round(raw.meanTokens()));
+    root.put("rawPaddedTokensPerRow", round(raw.meanPaddedTokens()));
     root.putObject("rawOrt")
         .put("batch", 32)
         .put("threads", cores)
@@ -154,6 +158,9 @@ public final class InferenceBench implements Callable<Integer> {
       out.printf(
           "%s on ONNX Runtime %s, %d cores, %d rows%n",
           model.name(), root.get("onnxRuntime").asText(), cores, texts.size());
+      out.printf(
+          "%.1f tokens per row on average; raw batches padded to %.1f tokens per row%n",
+          raw.meanTokens(), raw.meanPaddedTokens());
       out.printf("%-34s %10s %8s %10s %10s%n", "", "rows/s", "of raw", "p50 ms", "p99 ms");
       out.printf(
           "%-34s %10.1f %8s %10s %10s%n",
@@ -190,9 +197,9 @@ public final class InferenceBench implements Callable<Integer> {
   /**
    * Plain ONNX Runtime as an application would use it: one session with default threading (all
    * cores), batches of 32 in input order padded to their longest row, tokenisation and mean pooling
-   * included. Returns rows per second.
+   * included.
    */
-  static double rawOrt(Model model, List<String> texts, int cores) throws Exception {
+  static RawRun rawOrt(Model model, List<String> texts, int cores) throws Exception {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     Map<String, String> tokenizerOptions =
         Map.of(
@@ -208,13 +215,17 @@ public final class InferenceBench implements Callable<Integer> {
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       try (OrtSession session = env.createSession(model.onnx(), options)) {
         long start = System.nanoTime();
+        long tokens = 0;
+        long paddedTokens = 0;
         for (int from = 0; from < texts.size(); from += 32) {
           List<String> batch = texts.subList(from, Math.min(texts.size(), from + 32));
           Encoding[] enc = tokenizer.batchEncode(batch);
           int seq = 0;
           for (Encoding e : enc) {
             seq = Math.max(seq, e.getIds().length);
+            tokens += e.getIds().length;
           }
+          paddedTokens += (long) seq * batch.size();
           long[] ids = new long[batch.size() * seq];
           long[] mask = new long[ids.length];
           long[] types = new long[ids.length];
@@ -245,10 +256,17 @@ public final class InferenceBench implements Callable<Integer> {
             }
           }
         }
-        return texts.size() / ((System.nanoTime() - start) / 1e9);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new RawRun(
+            texts.size() / seconds,
+            tokens / (double) texts.size(),
+            paddedTokens / (double) texts.size());
       }
     }
   }
+
+  /** Raw ONNX Runtime's throughput and the token counts it ran on. */
+  record RawRun(double rowsPerSecond, double meanTokens, double meanPaddedTokens) {}
 
   private static double round(double v) {
     return Math.round(v * 100) / 100.0;
