@@ -1,5 +1,6 @@
 /**
- * Fuzzing of the p2p decoders: {@code DecoderChecks} is the target, Jazzer drives it on demand
- * ({@code JAZZER_FUZZ=1}), and a seeded random run goes with every build.
+ * Fuzzing of the protocol's decoders and ciphers: {@code ProtocolFuzzTest} puts every target under
+ * one Jazzer fuzz test that the build runs for a bounded time, and {@code DecoderRandomInputTest}
+ * runs the decoder checks on seeded random and mutated input with the unit tests.
  */
 package io.hyphae.protocol.fuzz;

@@ -2,11 +2,12 @@ package io.hyphae.protocol.p2p.noise;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.nio.ByteBuffer;
+import io.netty.buffer.Unpooled;
 
 /**
  * The two transport ciphers of a finished handshake: one to send, one to receive. Each is used by
- * one direction only, on the connection's event loop.
+ * one direction only, on the connection's event loop. Messages are sealed and opened in place in
+ * heap buffers: one copy in, and the cipher works on plain arrays.
  */
 public final class CipherPair {
   private final CipherState send;
@@ -25,24 +26,30 @@ public final class CipherPair {
     return receive.decrypt(new byte[0], ciphertext);
   }
 
-  int encryptInto(ByteBuffer src, ByteBuffer dst) {
-    return send.encrypt(src, dst);
+  /**
+   * Appends one Noise message to {@code out}: the 2-byte length, then {@code length} bytes read
+   * from {@code in} encrypted, then the tag. {@code out} must be a heap buffer with room for it.
+   */
+  void encryptFrame(ByteBuf in, int length, ByteBuf out) {
+    out.writeShort(length + CipherState.TAG);
+    int at = out.writerIndex();
+    in.readBytes(out.array(), out.arrayOffset() + at, length);
+    send.encryptInPlace(out.array(), out.arrayOffset() + at, length);
+    out.writerIndex(at + length + CipherState.TAG);
   }
 
-  /** Decrypts a whole frame into a new buffer. */
+  /** Decrypts a whole frame into a new heap buffer; reads all of {@code frame}. */
   ByteBuf decrypt(ByteBufAllocator alloc, ByteBuf frame) throws NoiseException {
     int length = frame.readableBytes();
     if (length < CipherState.TAG) {
       throw new NoiseException(NoiseException.Reason.MALFORMED, "Noise frame shorter than its tag");
     }
-    ByteBuf out = alloc.buffer(length - CipherState.TAG);
+    ByteBuf out = heapBuffer(alloc, length);
     boolean ok = false;
     try {
-      ByteBuffer src = frame.nioBuffer(frame.readerIndex(), length);
-      ByteBuffer dst = out.nioBuffer(0, length - CipherState.TAG);
-      int n = receive.decrypt(src, dst);
+      frame.readBytes(out.array(), out.arrayOffset(), length);
+      int n = receive.decryptInPlace(out.array(), out.arrayOffset(), length);
       out.writerIndex(n);
-      frame.skipBytes(length);
       ok = true;
       return out;
     } finally {
@@ -50,5 +57,15 @@ public final class CipherPair {
         out.release();
       }
     }
+  }
+
+  /** A buffer backed by an array (every Netty allocator's heap buffers are). */
+  static ByteBuf heapBuffer(ByteBufAllocator alloc, int capacity) {
+    ByteBuf b = alloc.heapBuffer(capacity, capacity);
+    if (b.hasArray()) {
+      return b;
+    }
+    b.release();
+    return Unpooled.buffer(capacity, capacity);
   }
 }

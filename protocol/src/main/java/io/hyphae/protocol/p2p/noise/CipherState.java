@@ -1,93 +1,68 @@
 package io.hyphae.protocol.p2p.noise;
 
-import java.nio.ByteBuffer;
-import java.security.GeneralSecurityException;
-import javax.crypto.Cipher;
-import javax.crypto.spec.IvParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
+import java.util.Arrays;
 
 /**
- * A Noise CipherState: ChaCha20-Poly1305 with a 64-bit counter nonce (4 zero bytes, then the
- * counter little-endian). Uses the JDK cipher, which has vectorised intrinsics.
+ * A Noise CipherState: ChaCha20-Poly1305 ({@link ChaCha20Poly1305}) with a 64-bit counter nonce (4
+ * zero bytes, then the counter little-endian), incremented once per message.
  */
 final class CipherState {
-  static final int TAG = 16;
-  private final SecretKeySpec key;
-  private final Cipher cipher;
+  static final int TAG = ChaCha20Poly1305.TAG;
+  private final ChaCha20Poly1305 aead;
   private long nonce;
 
   CipherState(byte[] key) {
-    this.key = new SecretKeySpec(key, "ChaCha20");
-    try {
-      this.cipher = Cipher.getInstance("ChaCha20-Poly1305");
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK has ChaCha20-Poly1305 since Java 11", e);
-    }
+    this.aead = new ChaCha20Poly1305(key);
   }
 
-  private IvParameterSpec iv() {
+  private long nextNonce() {
     if (nonce == -1L) {
+      // 2^64 - 1 is reserved by the Noise spec; a connection never gets near it.
       throw new IllegalStateException("Noise nonce exhausted");
     }
-    byte[] n = new byte[12];
-    long v = nonce++;
-    for (int i = 0; i < 8; i++) {
-      n[4 + i] = (byte) (v >>> (8 * i));
-    }
-    return new IvParameterSpec(n);
+    return nonce++;
   }
 
   byte[] encrypt(byte[] ad, byte[] plaintext) {
-    try {
-      cipher.init(Cipher.ENCRYPT_MODE, key, iv());
-      if (ad.length > 0) {
-        cipher.updateAAD(ad);
-      }
-      return cipher.doFinal(plaintext);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("ChaCha20-Poly1305 encryption failed", e);
-    }
+    byte[] out = Arrays.copyOf(plaintext, plaintext.length + TAG);
+    aead.seal(nextNonce(), ad, out, 0, plaintext.length);
+    return out;
   }
 
   byte[] decrypt(byte[] ad, byte[] ciphertext) throws NoiseException {
     if (ciphertext.length < TAG) {
       throw new NoiseException(NoiseException.Reason.MALFORMED, "ciphertext shorter than its tag");
     }
-    try {
-      cipher.init(Cipher.DECRYPT_MODE, key, iv());
-      if (ad.length > 0) {
-        cipher.updateAAD(ad);
-      }
-      return cipher.doFinal(ciphertext);
-    } catch (javax.crypto.AEADBadTagException e) {
-      throw new NoiseException(NoiseException.Reason.DECRYPT_FAILED, "Noise decryption failed", e);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("ChaCha20-Poly1305 decryption failed", e);
+    byte[] data = ciphertext.clone();
+    int length = ciphertext.length - TAG;
+    if (!aead.open(nextNonce(), ad, data, 0, length)) {
+      throw new NoiseException(NoiseException.Reason.DECRYPT_FAILED, "Noise decryption failed");
     }
+    return Arrays.copyOf(data, length);
   }
 
-  /** Encrypts {@code in} (no associated data) into {@code out}; returns bytes written. */
-  int encrypt(ByteBuffer in, ByteBuffer out) {
-    try {
-      cipher.init(Cipher.ENCRYPT_MODE, key, iv());
-      return cipher.doFinal(in, out);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("ChaCha20-Poly1305 encryption failed", e);
-    }
+  /**
+   * Encrypts {@code data[offset, offset + length)} in place (no associated data) and writes the tag
+   * after it.
+   */
+  void encryptInPlace(byte[] data, int offset, int length) {
+    aead.seal(nextNonce(), EMPTY, data, offset, length);
   }
 
-  /** Decrypts {@code in} (no associated data) into {@code out}; returns bytes written. */
-  int decrypt(ByteBuffer in, ByteBuffer out) throws NoiseException {
-    if (in.remaining() < TAG) {
+  /**
+   * Decrypts the message at {@code data[offset, offset + length)} (ciphertext then tag) in place.
+   *
+   * @return the plaintext length
+   */
+  int decryptInPlace(byte[] data, int offset, int length) throws NoiseException {
+    if (length < TAG) {
       throw new NoiseException(NoiseException.Reason.MALFORMED, "ciphertext shorter than its tag");
     }
-    try {
-      cipher.init(Cipher.DECRYPT_MODE, key, iv());
-      return cipher.doFinal(in, out);
-    } catch (javax.crypto.AEADBadTagException e) {
-      throw new NoiseException(NoiseException.Reason.DECRYPT_FAILED, "Noise decryption failed", e);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("ChaCha20-Poly1305 decryption failed", e);
+    if (!aead.open(nextNonce(), EMPTY, data, offset, length - TAG)) {
+      throw new NoiseException(NoiseException.Reason.DECRYPT_FAILED, "Noise decryption failed");
     }
+    return length - TAG;
   }
+
+  private static final byte[] EMPTY = new byte[0];
 }

@@ -6,7 +6,6 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderException;
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -125,15 +124,9 @@ public final class NoiseTransportHandler extends ChannelDuplexHandler {
     try {
       int length = in.readableBytes();
       int chunks = Math.max(1, (length + MAX_PLAINTEXT - 1) / MAX_PLAINTEXT);
-      out = ctx.alloc().directBuffer(length + chunks * (2 + CipherState.TAG));
+      out = CipherPair.heapBuffer(ctx.alloc(), length + chunks * (2 + CipherState.TAG));
       while (chunks-- > 0) {
-        int n = Math.min(MAX_PLAINTEXT, in.readableBytes());
-        out.writeShort(n + CipherState.TAG);
-        ByteBuffer src = in.nioBuffer(in.readerIndex(), n);
-        ByteBuffer dst = out.nioBuffer(out.writerIndex(), n + CipherState.TAG);
-        int written = ciphers.encryptInto(src, dst);
-        out.writerIndex(out.writerIndex() + written);
-        in.skipBytes(n);
+        ciphers.encryptFrame(in, Math.min(MAX_PLAINTEXT, in.readableBytes()), out);
       }
       ByteBuf toWrite = out;
       out = null;

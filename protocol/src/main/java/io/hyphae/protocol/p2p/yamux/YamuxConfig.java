@@ -5,8 +5,12 @@ import java.time.Duration;
 /**
  * Limits and sizes of one yamux session.
  *
- * @param receiveWindow the receive window granted to the remote per stream, in bytes: at least the
- *     spec's 256 KiB; it is also the most a stream buffers for a consumer that has not read yet
+ * @param receiveWindow the receive window granted to the remote when a stream opens, in bytes: at
+ *     least the spec's 256 KiB
+ * @param maxReceiveWindow the most a stream's receive window grows to while its reader keeps up
+ *     (doubling each time half of it was consumed, within the session's budget of {@link
+ *     #SESSION_GROWTH_FACTOR} times this); it is also the most a stream buffers for a reader that
+ *     has paused
  * @param maxFrameData the largest data payload we put in one frame
  * @param maxInboundStreams open streams the remote may have opened to us; a SYN beyond it is reset
  * @param maxOutboundStreams open streams we may have opened
@@ -19,6 +23,7 @@ import java.time.Duration;
  */
 public record YamuxConfig(
     int receiveWindow,
+    int maxReceiveWindow,
     int maxFrameData,
     int maxInboundStreams,
     int maxOutboundStreams,
@@ -33,6 +38,9 @@ public record YamuxConfig(
   /** The largest receive window we grant (the spec allows up to 4 GiB; we bound memory). */
   public static final int MAX_RECEIVE_WINDOW = 16 * 1024 * 1024;
 
+  /** A session's streams together grow their windows by at most this many maxReceiveWindows. */
+  public static final int SESSION_GROWTH_FACTOR = 4;
+
   public YamuxConfig {
     if (receiveWindow < INITIAL_WINDOW || receiveWindow > MAX_RECEIVE_WINDOW) {
       throw new IllegalArgumentException(
@@ -42,6 +50,13 @@ public record YamuxConfig(
               + MAX_RECEIVE_WINDOW
               + "]: "
               + receiveWindow);
+    }
+    if (maxReceiveWindow < receiveWindow || maxReceiveWindow > MAX_RECEIVE_WINDOW) {
+      throw new IllegalArgumentException(
+          "maxReceiveWindow must be in [receiveWindow, "
+              + MAX_RECEIVE_WINDOW
+              + "]: "
+              + maxReceiveWindow);
     }
     if (maxFrameData < 1024 || maxFrameData > MAX_RECEIVE_WINDOW) {
       throw new IllegalArgumentException("maxFrameData must be in [1024, 16 MiB]: " + maxFrameData);
@@ -63,12 +78,14 @@ public record YamuxConfig(
   public static final int DEFAULT_MAX_FRAME_DATA = 65535 - 16 - YamuxFrame.HEADER_LENGTH;
 
   /**
-   * 256 KiB windows, frames that fit one Noise message, 512 streams each way, 256 pending opens, 4
-   * MiB write queues, 16 pings of 10 s.
+   * 256 KiB windows that grow to 16 MiB while the reader keeps up (as go and js yamux auto-tune
+   * theirs; a fixed 256 KiB window halved loopback throughput), frames that fit one Noise message,
+   * 512 streams each way, 256 pending opens, 4 MiB write queues, 16 pings of 10 s.
    */
   public static YamuxConfig defaults() {
     return new YamuxConfig(
         INITIAL_WINDOW,
+        MAX_RECEIVE_WINDOW,
         DEFAULT_MAX_FRAME_DATA,
         512,
         512,
@@ -81,6 +98,7 @@ public record YamuxConfig(
   public YamuxConfig withMaxInboundStreams(int value) {
     return new YamuxConfig(
         receiveWindow,
+        maxReceiveWindow,
         maxFrameData,
         value,
         maxOutboundStreams,
@@ -93,6 +111,7 @@ public record YamuxConfig(
   public YamuxConfig withMaxOutboundStreams(int value) {
     return new YamuxConfig(
         receiveWindow,
+        maxReceiveWindow,
         maxFrameData,
         maxInboundStreams,
         value,
@@ -105,6 +124,7 @@ public record YamuxConfig(
   public YamuxConfig withMaxUnackedOutboundStreams(int value) {
     return new YamuxConfig(
         receiveWindow,
+        maxReceiveWindow,
         maxFrameData,
         maxInboundStreams,
         maxOutboundStreams,
@@ -114,8 +134,23 @@ public record YamuxConfig(
         pingTimeout);
   }
 
+  /** Sets the initial window (raising the maximum to it when below). */
   public YamuxConfig withReceiveWindow(int value) {
     return new YamuxConfig(
+        value,
+        Math.max(value, maxReceiveWindow),
+        maxFrameData,
+        maxInboundStreams,
+        maxOutboundStreams,
+        maxUnackedOutboundStreams,
+        maxQueuedWriteBytes,
+        maxOutstandingPings,
+        pingTimeout);
+  }
+
+  public YamuxConfig withMaxReceiveWindow(int value) {
+    return new YamuxConfig(
+        receiveWindow,
         value,
         maxFrameData,
         maxInboundStreams,
@@ -129,6 +164,7 @@ public record YamuxConfig(
   public YamuxConfig withMaxFrameData(int value) {
     return new YamuxConfig(
         receiveWindow,
+        maxReceiveWindow,
         value,
         maxInboundStreams,
         maxOutboundStreams,
@@ -141,6 +177,7 @@ public record YamuxConfig(
   public YamuxConfig withMaxQueuedWriteBytes(int value) {
     return new YamuxConfig(
         receiveWindow,
+        maxReceiveWindow,
         maxFrameData,
         maxInboundStreams,
         maxOutboundStreams,
@@ -153,6 +190,7 @@ public record YamuxConfig(
   public YamuxConfig withPingTimeout(Duration value) {
     return new YamuxConfig(
         receiveWindow,
+        maxReceiveWindow,
         maxFrameData,
         maxInboundStreams,
         maxOutboundStreams,

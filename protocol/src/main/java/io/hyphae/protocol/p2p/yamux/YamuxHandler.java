@@ -34,7 +34,7 @@ public final class YamuxHandler extends ByteToMessageDecoder {
    */
   public YamuxHandler(boolean initiator, YamuxConfig config, Consumer<MuxedStream> onInbound) {
     this.session = new YamuxSession(initiator, config, onInbound);
-    this.codec = new YamuxFrameCodec(config.receiveWindow());
+    this.codec = new YamuxFrameCodec(config.maxReceiveWindow());
   }
 
   /**

@@ -75,6 +75,7 @@ final class YamuxSession implements MuxedSession {
   private Throwable bug;
   private int controlBacklog;
   private boolean closingForBacklog;
+  private long windowGrowth;
 
   YamuxSession(boolean initiator, YamuxConfig config, Consumer<MuxedStream> inboundHandler) {
     this.initiator = initiator;
@@ -380,6 +381,7 @@ final class YamuxSession implements MuxedSession {
     }
     streams.remove(stream.id());
     streamCount = streams.size();
+    windowGrowth -= stream.windowGrowth();
     if (stream.isOutbound()) {
       outboundCount--;
       if (!stream.acknowledged()) {
@@ -389,6 +391,18 @@ final class YamuxSession implements MuxedSession {
       inboundCount--;
     }
     closeIfDrained();
+  }
+
+  /**
+   * Takes up to {@code wanted} bytes of receive-window growth from the session's budget ({@link
+   * YamuxConfig#SESSION_GROWTH_FACTOR} max windows), so that many fast streams whose readers then
+   * stall cannot make the session buffer without bound.
+   */
+  long reserveWindowGrowth(long wanted) {
+    long budget = (long) YamuxConfig.SESSION_GROWTH_FACTOR * config.maxReceiveWindow();
+    long granted = Math.max(0, Math.min(wanted, budget - windowGrowth));
+    windowGrowth += granted;
+    return granted;
   }
 
   private void closeIfDrained() {
@@ -549,6 +563,7 @@ final class YamuxSession implements MuxedSession {
     }
     streams.clear();
     streamCount = 0;
+    windowGrowth = 0;
     for (PendingPing p : pings.values()) {
       p.timeout().cancel(false);
       p.result().completeExceptionally(cause);

@@ -56,6 +56,7 @@ final class YamuxStream implements MuxedStream {
   // Receiving: what the remote may still send, what was consumed but not yet granted back, and
   // data held for a consumer that has not read it (at most the window).
   private long receiveWindow;
+  private long windowSize;
   private long consumedNotGranted;
   private final ArrayDeque<ByteBuf> readBuffer = new ArrayDeque<>();
   private boolean paused;
@@ -72,6 +73,7 @@ final class YamuxStream implements MuxedStream {
     this.state = outbound ? State.SYN_SENT : State.ESTABLISHED;
     this.acknowledged = !outbound;
     this.receiveWindow = config.receiveWindow();
+    this.windowSize = config.receiveWindow();
   }
 
   @Override
@@ -351,11 +353,29 @@ final class YamuxStream implements MuxedStream {
       return;
     }
     // Granting in halves of the window keeps the remote sending without one update per frame.
-    if (consumedNotGranted > 0 && consumedNotGranted >= config.receiveWindow() / 2) {
-      session.writeControl(YamuxFrame.Type.WINDOW_UPDATE, 0, id, consumedNotGranted);
-      receiveWindow += consumedNotGranted;
+    if (consumedNotGranted > 0 && consumedNotGranted >= windowSize / 2) {
+      long grant = consumedNotGranted;
+      if (windowSize < config.maxReceiveWindow()) {
+        // The reader keeps up (it has not paused) and the remote already used half the window:
+        // the window, not the reader, bounds this stream. Double it, as go and js yamux auto-tune
+        // theirs, within the session's budget; a reader that pauses stops the growth.
+        long growth =
+            session.reserveWindowGrowth(
+                Math.min(windowSize, config.maxReceiveWindow() - windowSize));
+        windowSize += growth;
+        grant += growth;
+      }
+      session.writeControl(YamuxFrame.Type.WINDOW_UPDATE, 0, id, grant);
+      receiveWindow += grant;
       consumedNotGranted = 0;
     }
+  }
+
+  /**
+   * How much this stream's window grew beyond the initial one (returned to the session's budget).
+   */
+  long windowGrowth() {
+    return windowSize - config.receiveWindow();
   }
 
   private void handlerFailed(String callback, RuntimeException e) {
@@ -487,6 +507,8 @@ final class YamuxStream implements MuxedStream {
         + inSendQueue
         + " receiveWindow="
         + receiveWindow
+        + "/"
+        + windowSize
         + " unread="
         + readBuffer.size()
         + " consumedNotGranted="

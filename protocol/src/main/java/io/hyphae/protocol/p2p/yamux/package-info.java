@@ -21,10 +21,12 @@
  * maxQueuedWriteBytes}) and their futures complete when their last byte was written to the
  * connection, which is the writer's backpressure. The send loop serves streams round-robin and
  * stops while the channel is not writable. We grant receive window back as the handler receives
- * data, in halves of the window, and not while {@code pauseReading()} holds; data received while
- * paused, or before a handler is set, is buffered (at most one window). A remote that overruns a
- * window, sends a malformed frame, reuses an open stream id or opens one of our parity gets a
- * PROTOCOL_ERROR go-away and the connection is closed.
+ * data, in halves of the window, and not while {@code pauseReading()} holds. While the reader keeps
+ * up, each grant doubles the window (256 KiB up to {@code maxReceiveWindow}, 16 MiB, within a
+ * per-session budget), so one fast stream is not bound by the round trip. Data received while
+ * paused, or before a handler is set, is buffered (at most the stream's window). A remote that
+ * overruns a window, sends a malformed frame, reuses an open stream id or opens one of our parity
+ * gets a PROTOCOL_ERROR go-away and the connection is closed.
  *
  * <p>Limits: streams each way ({@code maxInboundStreams}: a SYN beyond it is answered with RST),
  * pending opens (outbound streams not yet acknowledged), outstanding pings, frame sizes. After a

@@ -141,6 +141,9 @@ class YamuxWireTest {
 
   @Test
   void grantsWindowBackAsTheHandlerConsumes() {
+    channel.finishAndReleaseAll();
+    channel =
+        listener(YamuxConfig.defaults().withMaxReceiveWindow(YamuxConfig.INITIAL_WINDOW)); // fixed
     send(YamuxFrame.Type.WINDOW_UPDATE, YamuxFrame.SYN, 1, 0);
     written();
     int half = YamuxConfig.INITIAL_WINDOW / 2;
@@ -286,6 +289,49 @@ class YamuxWireTest {
     sendHex("00 03 0000 00000000 00000002");
     assertThat(recorders.get(0).reset.reason()).isEqualTo(MuxException.Reason.REMOTE_WENT_AWAY);
     assertThat(channel.isOpen()).isFalse();
+  }
+
+  @Test
+  void theWindowDoublesWhileTheReaderKeepsUpAndStopsAtTheMaximum() {
+    channel.finishAndReleaseAll();
+    int max = 4 * YamuxConfig.INITIAL_WINDOW;
+    channel = listener(YamuxConfig.defaults().withMaxReceiveWindow(max));
+    send(YamuxFrame.Type.WINDOW_UPDATE, YamuxFrame.SYN, 1, 0);
+    written();
+    long window = YamuxConfig.INITIAL_WINDOW;
+    long received = 0;
+    for (long expectedWindow : new long[] {2L * window, 4L * window, 4L * window}) {
+      int half = (int) (window / 2);
+      send(YamuxFrame.Type.DATA, 0, 1, half, new byte[half]);
+      received += half;
+      // half the window consumed: grant it back, plus the growth
+      assertThat(written())
+          .containsExactly(
+              frame(YamuxFrame.Type.WINDOW_UPDATE, 0, 1, half + (expectedWindow - window)));
+      window = expectedWindow;
+    }
+    // the remote may now have a whole grown window in flight
+    send(YamuxFrame.Type.DATA, 0, 1, max / 2, new byte[max / 2]);
+    send(YamuxFrame.Type.DATA, 0, 1, max / 2, new byte[max / 2]);
+    assertThat(channel.isOpen()).isTrue();
+    assertThat(recorders.get(0).size()).isEqualTo(received + max);
+  }
+
+  @Test
+  void aPausedReaderGetsNoWindowGrowthAndNoGrant() {
+    send(YamuxFrame.Type.WINDOW_UPDATE, YamuxFrame.SYN, 1, 0);
+    written();
+    inbound.get(0).pauseReading();
+    send(
+        YamuxFrame.Type.DATA,
+        0,
+        1,
+        YamuxConfig.INITIAL_WINDOW,
+        new byte[YamuxConfig.INITIAL_WINDOW]);
+    assertThat(written()).isEmpty();
+    // the window is spent and was not grown: one more byte overruns it
+    send(YamuxFrame.Type.DATA, 0, 1, 1, new byte[1]);
+    assertProtocolErrorGoAwayAndClosed();
   }
 
   @Test

@@ -1,29 +1,18 @@
 package io.hyphae.protocol.p2p.yamux;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
-import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
 /**
- * Jazzer fuzz tests of the frame decoder and of a whole session, each bounded to 10 s of fuzzing.
- * Run one at a time: {@code JAZZER_FUZZ=1 ./mvnw -pl protocol test
- * -Dtest='YamuxFrameFuzzTest#decoder'} (or {@code #session}). The normal build skips them: Jazzer's
- * agent instruments every class of the test JVM (about 45 s on our 2-core machines, and it slows
- * the other tests of the fork); {@link YamuxRandomInputTest} runs the same checks with seeded
- * random input instead.
+ * The yamux fuzz targets, driven by Jazzer from {@code io.hyphae.protocol.fuzz.ProtocolFuzzTest}
+ * and by {@link YamuxRandomInputTest} with seeded random input.
  */
-@EnabledIfEnvironmentVariable(named = "JAZZER_FUZZ", matches = ".+")
-class YamuxFrameFuzzTest {
-
-  @FuzzTest(maxDuration = "10s")
-  void decoder(byte[] input) {
-    checkDecoder(input);
-  }
+public final class YamuxFuzzTargets {
+  private YamuxFuzzTargets() {}
 
   /** Decodes frames until the input ends or is refused; checks each frame and the release. */
-  static void checkDecoder(byte[] input) {
+  public static void frames(byte[] input) {
     YamuxFrameCodec codec = new YamuxFrameCodec(1024);
     ByteBuf in = Unpooled.buffer(input.length).writeBytes(input); // never the shared empty buffer
     try {
@@ -50,8 +39,8 @@ class YamuxFrameFuzzTest {
     }
   }
 
-  @FuzzTest(maxDuration = "10s")
-  void session(FuzzedDataProvider data) {
+  /** A listener or dialer session fed fuzzer-chosen bytes and application calls. */
+  public static void session(FuzzedDataProvider data) {
     SessionScript.run(
         new SessionScript.Choices() {
           @Override
