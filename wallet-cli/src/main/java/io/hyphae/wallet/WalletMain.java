@@ -19,7 +19,14 @@ import picocli.CommandLine.ScopeType;
     name = "hyphae",
     mixinStandardHelpOptions = true,
     description = "The Hyphae wallet: accounts, balances, stake and jobs.",
-    subcommands = {AccountCommand.class, BalanceCommand.class, P2pCommand.class},
+    subcommands = {
+      AccountCommand.class,
+      BalanceCommand.class,
+      P2pCommand.class,
+      JobCommand.class,
+      ProviderCommand.class,
+      WithdrawCommand.class
+    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
@@ -101,7 +108,8 @@ public final class WalletMain implements Runnable {
   }
 
   private static boolean isBadInput(Exception e) {
-    return e instanceof KeystoreException k && k.kind() == KeystoreException.Kind.BAD_KEY;
+    return (e instanceof KeystoreException k && k.kind() == KeystoreException.Kind.BAD_KEY)
+        || e instanceof io.hyphae.wallet.job.InputFileException;
   }
 
   /** Runs the wallet: the exit code. */

@@ -30,6 +30,8 @@ public final class TransactionSender {
   private final RawTransactionManager manager;
   private final PollingTransactionReceiptProcessor receipts;
   private final ContractErrors errors;
+  private final java.util.concurrent.atomic.AtomicLong gasUsed =
+      new java.util.concurrent.atomic.AtomicLong();
 
   public TransactionSender(
       ChainConnection chain, Credentials credentials, Duration receiptTimeout) {
@@ -53,6 +55,11 @@ public final class TransactionSender {
 
   public String address() {
     return credentials.getAddress();
+  }
+
+  /** The gas of every successful transaction this sender has mined so far. */
+  public long gasUsed() {
+    return gasUsed.get();
   }
 
   /**
@@ -114,6 +121,7 @@ public final class TransactionSender {
         throw new ChainException(
             action + ": transaction " + receipt.getTransactionHash() + " reverted");
       }
+      gasUsed.addAndGet(receipt.getGasUsed().longValueExact());
       return receipt;
     } catch (IOException | TransactionException e) {
       throw new ChainException(action + " failed: " + e.getMessage(), e);

@@ -1,0 +1,271 @@
+package io.hyphae.wallet.job;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.hyphae.contracts.market.Assignment;
+import io.hyphae.contracts.market.Bytes32;
+import io.hyphae.contracts.market.JobSpec;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What the requester's wallet remembers of a job it posted ({@code <jobs dir>/<jobId>.json}), so
+ * that later commands and a restart know it: the chain, the spec, the assignments as last seen, the
+ * input and output files and the wallet's state. Amounts are decimal wei strings.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record JobRecord(
+    int version,
+    String jobId,
+    long chainId,
+    String market,
+    String requester,
+    String state,
+    String inputFile,
+    String outFile,
+    int rows,
+    SpecJson spec,
+    List<AssignmentJson> assignments,
+    List<String> problems,
+    String verification,
+    long createdAt,
+    long updatedAt,
+    List<LeafJson> leaves) {
+
+  public static final int VERSION = 1;
+
+  /** The wallet's states of a job, in order. */
+  public enum State {
+    POSTED,
+    ASSIGNED,
+    DELIVERED,
+    COMMITTED,
+    VERIFIED,
+    FINALIZED,
+    CANCELLED,
+    FAILED
+  }
+
+  public JobRecord {
+    Objects.requireNonNull(jobId, "jobId");
+    assignments = assignments == null ? List.of() : List.copyOf(assignments);
+    problems = problems == null ? List.of() : List.copyOf(problems);
+    leaves = leaves == null ? List.of() : List.copyOf(leaves);
+  }
+
+  public BigInteger id() {
+    return new BigInteger(jobId);
+  }
+
+  public JobRecord with(State newState, long now) {
+    return new JobRecord(
+        version,
+        jobId,
+        chainId,
+        market,
+        requester,
+        newState.name(),
+        inputFile,
+        outFile,
+        rows,
+        spec,
+        assignments,
+        problems,
+        verification,
+        createdAt,
+        now,
+        leaves);
+  }
+
+  public JobRecord withAssignments(List<Assignment> list, long now) {
+    return new JobRecord(
+        version,
+        jobId,
+        chainId,
+        market,
+        requester,
+        state,
+        inputFile,
+        outFile,
+        rows,
+        spec,
+        list.stream().map(AssignmentJson::of).toList(),
+        problems,
+        verification,
+        createdAt,
+        now,
+        leaves);
+  }
+
+  public JobRecord withProblem(String problem, long now) {
+    List<String> more = new ArrayList<>(problems);
+    more.add(problem);
+    return new JobRecord(
+        version,
+        jobId,
+        chainId,
+        market,
+        requester,
+        state,
+        inputFile,
+        outFile,
+        rows,
+        spec,
+        assignments,
+        more,
+        verification,
+        createdAt,
+        now,
+        leaves);
+  }
+
+  public JobRecord withVerification(String outcome, long now) {
+    return new JobRecord(
+        version,
+        jobId,
+        chainId,
+        market,
+        requester,
+        state,
+        inputFile,
+        outFile,
+        rows,
+        spec,
+        assignments,
+        problems,
+        outcome,
+        createdAt,
+        now,
+        leaves);
+  }
+
+  public JobRecord withLeaves(List<LeafJson> list, long now) {
+    return new JobRecord(
+        version,
+        jobId,
+        chainId,
+        market,
+        requester,
+        state,
+        inputFile,
+        outFile,
+        rows,
+        spec,
+        assignments,
+        problems,
+        verification,
+        createdAt,
+        now,
+        list);
+  }
+
+  /**
+   * One result leaf as the provider's signed receipt gave it: what a challenge of the shard proves
+   * against the provider's committed root.
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record LeafJson(
+      int assignment, int shard, String inputLeaf, String outputHash, String receiptSignature) {}
+
+  /** The job spec in JSON form (hashes and peer id as hex). */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record SpecJson(
+      String modelHash,
+      String profileHash,
+      String inputRoot,
+      int shardCount,
+      int redundancy,
+      String maxPricePerShard,
+      long commitDeadline,
+      long challengeWindow,
+      long salt,
+      String requesterPeerId) {
+
+    public static SpecJson of(JobSpec s) {
+      return new SpecJson(
+          s.modelHash().toString(),
+          s.profileHash().toString(),
+          s.inputRoot().toString(),
+          s.shardCount(),
+          s.redundancy(),
+          s.maxPricePerShard().toString(),
+          s.commitDeadline(),
+          s.challengeWindow(),
+          s.salt(),
+          "0x" + HexFormat.of().formatHex(s.requesterPeerId()));
+    }
+
+    public JobSpec toSpec() {
+      return new JobSpec(
+          bytes32(modelHash),
+          bytes32(profileHash),
+          bytes32(inputRoot),
+          shardCount,
+          redundancy,
+          new BigInteger(maxPricePerShard),
+          commitDeadline,
+          challengeWindow,
+          salt,
+          HexFormat.of().parseHex(requesterPeerId.substring(2)));
+    }
+  }
+
+  /** An assignment record in JSON form. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record AssignmentJson(
+      int index,
+      int replica,
+      String status,
+      String requester,
+      String provider,
+      int firstShard,
+      int shardCount,
+      String pricePerShard,
+      String collateral,
+      long commitDeadline,
+      long challengeWindow,
+      String resultRoot,
+      long challengeDeadline) {
+
+    public static AssignmentJson of(Assignment a) {
+      return new AssignmentJson(
+          a.index(),
+          a.replica(),
+          a.status().name(),
+          a.requester(),
+          a.provider(),
+          a.firstShard(),
+          a.shardCount(),
+          a.pricePerShard().toString(),
+          a.collateral().toString(),
+          a.commitDeadline(),
+          a.challengeWindow(),
+          a.resultRoot().toString(),
+          a.challengeDeadline());
+    }
+
+    public Assignment toAssignment(BigInteger jobId) {
+      return new Assignment(
+          jobId,
+          index,
+          replica,
+          Assignment.Status.valueOf(status),
+          requester,
+          provider,
+          firstShard,
+          shardCount,
+          new BigInteger(pricePerShard),
+          new BigInteger(collateral),
+          commitDeadline,
+          challengeWindow,
+          bytes32(resultRoot),
+          challengeDeadline);
+    }
+  }
+
+  static Bytes32 bytes32(String hex) {
+    return Bytes32.of(HexFormat.of().parseHex(hex.startsWith("0x") ? hex.substring(2) : hex));
+  }
+}
