@@ -1,17 +1,32 @@
 package io.hyphae.devnet;
 
 import io.hyphae.devnet.bench.BenchCommand;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
+import io.hyphae.devnet.cli.DemoCommand;
+import io.hyphae.devnet.cli.DownCommand;
+import io.hyphae.devnet.cli.LogsCommand;
+import io.hyphae.devnet.cli.StatusCommand;
+import io.hyphae.devnet.cli.UpCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code hyphae-devnet}: a whole Hyphae market on one machine. */
+/**
+ * {@code hyphae devnet}: a whole Hyphae market on one machine. Exit codes: 0 success, 1 failure
+ * (the message says why), 2 bad arguments.
+ */
 @Command(
     name = "hyphae devnet",
     mixinStandardHelpOptions = true,
-    description = "Runs a local Hyphae market: an anvil chain and the contracts.",
-    subcommands = {DevnetMain.DemoCommand.class, BenchCommand.class})
+    description = "Runs a local Hyphae market: an anvil chain, the contracts and provider nodes.",
+    subcommands = {
+      UpCommand.class,
+      StatusCommand.class,
+      LogsCommand.class,
+      DownCommand.class,
+      DemoCommand.class,
+      BenchCommand.class
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:success", "1:failure (the message says why)", "2:bad arguments"})
 public final class DevnetMain implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -21,32 +36,18 @@ public final class DevnetMain implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "Missing a subcommand");
   }
 
+  /** The command line with Hyphae's error handling, for {@link #main} and for tests. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new DevnetMain())
+        // A failure is a message for people, not a stack trace.
+        .setExecutionExceptionHandler(
+            (e, commandLine, parsed) -> {
+              commandLine.getErr().println("error: " + e.getMessage());
+              return 1;
+            });
+  }
+
   public static void main(String[] args) {
-    CommandLine cli =
-        new CommandLine(new DevnetMain())
-            // A failure is a message for people, not a stack trace.
-            .setExecutionExceptionHandler(
-                (e, commandLine, parsed) -> {
-                  commandLine.getErr().println("error: " + e.getMessage());
-                  return 1;
-                });
-    System.exit(cli.execute(args));
-  }
-
-  /** Where the repository is: set by the launcher, else the working directory. */
-  static Path hyphaeRoot() {
-    return Path.of(System.getProperty("hyphae.root", ".")).toAbsolutePath().normalize();
-  }
-
-  @Command(
-      name = "demo",
-      mixinStandardHelpOptions = true,
-      description = "Starts anvil, deploys the contracts, prints their addresses and stops anvil.")
-  static final class DemoCommand implements Callable<Integer> {
-    @Override
-    public Integer call() throws Exception {
-      new Demo(hyphaeRoot(), System.out).run();
-      return 0;
-    }
+    System.exit(commandLine().execute(args));
   }
 }

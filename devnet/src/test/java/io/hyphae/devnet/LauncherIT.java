@@ -79,9 +79,44 @@ class LauncherIT {
   }
 
   @Test
-  void demoRunsThroughTheLauncherAndExitsZero() throws Exception {
-    Run run = hyphae("demo");
-    assertThat(run.exitCode()).as(run.stderr()).isZero();
-    assertThat(run.stdout()).contains("ProviderRegistry at 0x").contains("no process left running");
+  void devnetUpRefusesTooManyProvidersBeforeStartingAnything(@TempDir Path dir) throws Exception {
+    Run run = hyphae("devnet", "up", "--providers", "9", "--dir", dir.toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.stderr()).contains("--providers must be 1..8").contains("Usage:");
+    assertThat(dir).isEmptyDirectory();
+  }
+
+  @Test
+  void devnetUpRefusesAnUnknownModel(@TempDir Path dir) throws Exception {
+    Run run = hyphae("devnet", "up", "--models", "gpt-7", "--dir", dir.toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.stderr()).contains("unknown model 'gpt-7'");
+  }
+
+  @Test
+  void devnetLogsRefusesBadNamesAndLineCounts(@TempDir Path dir) throws Exception {
+    Run badName = hyphae("devnet", "logs", "provider-9", "--dir", dir.toString());
+    assertThat(badName.exitCode()).isEqualTo(2);
+    assertThat(badName.stderr()).contains("no log named 'provider-9'");
+    Run badLines = hyphae("devnet", "logs", "--lines", "0", "--dir", dir.toString());
+    assertThat(badLines.exitCode()).isEqualTo(2);
+    assertThat(badLines.stderr()).contains("--lines must be 1..");
+  }
+
+  @Test
+  void devnetStatusAndDownWithoutADevnet(@TempDir Path dir) throws Exception {
+    Run status = hyphae("devnet", "status", "--dir", dir.toString());
+    assertThat(status.exitCode()).isEqualTo(1);
+    assertThat(status.stdout()).contains("No devnet running in " + dir);
+    Run down = hyphae("devnet", "down", "--dir", dir.toString());
+    assertThat(down.exitCode()).as(down.stderr()).isZero();
+    assertThat(down.stdout()).contains("No devnet running in " + dir);
+  }
+
+  @Test
+  void unknownDevnetSubcommandIsABadArgument() throws Exception {
+    Run run = hyphae("devnet", "sideways");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.stderr()).contains("Unmatched argument").contains("sideways");
   }
 }

@@ -1,0 +1,53 @@
+package io.hyphae.devnet.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine.Command;
+
+class WalletJobSubmissionTest {
+
+  @Command(name = "submit")
+  static final class Submit {}
+
+  @Command(name = "job", subcommands = Submit.class)
+  static final class Job {}
+
+  @Command(name = "wallet", subcommands = Job.class)
+  static final class WithJobSubmit {}
+
+  @Command(name = "wallet", subcommands = Submit.class)
+  static final class WithoutJob {}
+
+  @Test
+  void findsSubcommandsByTheirDeclaredNames() {
+    assertThat(WalletJobSubmission.subcommand(WithJobSubmit.class, "job")).contains(Job.class);
+    assertThat(WalletJobSubmission.subcommand(Job.class, "submit")).contains(Submit.class);
+    assertThat(WalletJobSubmission.subcommand(WithoutJob.class, "job")).isEmpty();
+    assertThat(WalletJobSubmission.subcommand(String.class, "job")).isEmpty();
+  }
+
+  @Test
+  void passesTheDevnetFileAndJsonBeforeTheJobSubmitArguments() {
+    JobSubmission.Request request =
+        new JobSubmission.Request(
+            Path.of("/d/devnet.json"),
+            Path.of("/d/password"),
+            Path.of("/d/in.jsonl"),
+            Path.of("/d/out.jsonl"),
+            "all-minilm-l6-v2-q",
+            "cpu-det-v1",
+            6,
+            Duration.ofMinutes(1));
+    assertThat(WalletJobSubmission.arguments(request))
+        .containsSubsequence("--devnet-info", "/d/devnet.json", "--json", "job", "submit")
+        .containsSubsequence("--shards", "6")
+        .containsSubsequence("--model", "all-minilm-l6-v2-q")
+        .containsSubsequence("--profile", "cpu-det-v1")
+        .containsSubsequence("--out", "/d/out.jsonl")
+        .containsSubsequence("--password-file", "/d/password")
+        .contains("/d/in.jsonl");
+  }
+}
