@@ -60,6 +60,10 @@ public final class WalletJobSubmission implements JobSubmission {
         .findFirst();
   }
 
+  /** What the demo pays a shard at most: ten times the devnet's default asking price. */
+  static final java.math.BigInteger MAX_PRICE_WEI =
+      io.hyphae.devnet.local.DevnetUp.DEFAULT_PRICE_WEI.multiply(java.math.BigInteger.TEN);
+
   /** The wallet command line for the request (global options, then {@code job submit}). */
   static List<String> arguments(Request request) {
     return List.of(
@@ -68,7 +72,10 @@ public final class WalletJobSubmission implements JobSubmission {
         "--json",
         "job",
         "submit",
+        "--input",
         request.input().toString(),
+        "--max-price",
+        MAX_PRICE_WEI.toString(),
         "--model",
         request.model(),
         "--profile",

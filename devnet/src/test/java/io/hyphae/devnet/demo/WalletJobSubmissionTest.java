@@ -48,6 +48,7 @@ class WalletJobSubmissionTest {
         .containsSubsequence("--profile", "cpu-det-v1")
         .containsSubsequence("--out", "/d/out.jsonl")
         .containsSubsequence("--password-file", "/d/password")
-        .contains("/d/in.jsonl");
+        .containsSubsequence("--input", "/d/in.jsonl")
+        .containsSubsequence("--max-price", WalletJobSubmission.MAX_PRICE_WEI.toString());
   }
 }
