@@ -87,4 +87,14 @@ public interface Market {
 
   /** The job's events so far, in emission order. */
   List<MarketEvent> events(BigInteger jobId);
+
+  /** The number of the chain's latest block. */
+  long latestBlock();
+
+  /**
+   * Every market event in blocks {@code fromBlock..toBlock} (inclusive), in chain order, with their
+   * block numbers: what a daemon polls to follow the whole market. Callers bound the range (a
+   * node's RPC may refuse wide ones).
+   */
+  List<BlockEvent> eventsBetween(long fromBlock, long toBlock);
 }

@@ -179,6 +179,35 @@ public abstract class MarketContract {
   }
 
   @Test
+  void eventsBetweenBlocksFollowTheWholeMarketInChainOrder() {
+    long before = requester().latestBlock();
+    JobSpec spec = spec(2);
+    BigInteger jobId = requester().postJob(spec);
+    long posted = requester().latestBlock();
+    assertThat(posted).isGreaterThan(before);
+    List<Assignment> assigned = requester().assign(spec, List.of(signed(spec, 3, 0, 2)));
+    long latest = requester().latestBlock();
+
+    List<BlockEvent> all = requester().eventsBetween(before + 1, latest);
+    assertThat(all)
+        .extracting(BlockEvent::event)
+        .containsExactly(
+            new MarketEvent.JobPosted(jobId, requester().account(), spec, spec.escrow()),
+            new MarketEvent.AssignmentCreated(assigned.get(0)),
+            new MarketEvent.JobAssigned(jobId, 1, PRICE.multiply(BigInteger.TWO), BigInteger.ZERO));
+    // One transaction, one block: the assignment's two events share the block after the post's.
+    assertThat(all.get(0).block()).isEqualTo(posted);
+    assertThat(all.get(1).block()).isEqualTo(all.get(2).block()).isGreaterThan(posted);
+    assertThat(all.get(2).logIndex()).isGreaterThan(all.get(1).logIndex());
+    assertThat(requester().eventsBetween(before + 1, posted))
+        .extracting(BlockEvent::event)
+        .containsExactly(all.get(0).event());
+    assertThat(requester().eventsBetween(latest, latest))
+        .extracting(BlockEvent::event)
+        .containsExactly(all.get(1).event(), all.get(2).event());
+  }
+
+  @Test
   void openJobsAreAssignedOnceOrCancelled() {
     JobSpec spec = spec(2);
     BigInteger jobId = requester().postJob(spec);
