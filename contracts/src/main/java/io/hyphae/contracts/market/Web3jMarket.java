@@ -1,6 +1,7 @@
 package io.hyphae.contracts.market;
 
 import io.hyphae.contracts.chain.ChainException;
+import io.hyphae.contracts.chain.Eip712;
 import io.hyphae.contracts.chain.MarketClient;
 import io.hyphae.contracts.chain.MarketHashes;
 import io.hyphae.contracts.generated.JobMarket;
@@ -169,6 +170,19 @@ public final class Web3jMarket implements Market {
   public SignedBid signBid(Bid bid) {
     MarketClient.SignedBid signed = client.signBid(GeneratedTypes.toGenerated(bid));
     return new SignedBid(bid, signed.signature());
+  }
+
+  @Override
+  public byte[] signReceipt(
+      BigInteger jobId, int shard, Bytes32 inputLeaf, Bytes32 outputHash, Bytes32 profileHash) {
+    return client.signReceipt(
+        new Eip712.ShardReceipt(
+            jobId,
+            shard,
+            inputLeaf.toArray(),
+            outputHash.toArray(),
+            profileHash.toArray(),
+            account()));
   }
 
   @Override

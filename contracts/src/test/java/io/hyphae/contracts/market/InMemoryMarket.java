@@ -85,6 +85,11 @@ public final class InMemoryMarket implements Market {
       this.now = startTime;
     }
 
+    /** The EIP-712 domain this fake signs and checks bids and receipts in. */
+    public Eip712 eip712() {
+      return eip712;
+    }
+
     /** One account's view of this market. */
     public synchronized InMemoryMarket as(Credentials account) {
       return new InMemoryMarket(this, account);
@@ -178,6 +183,21 @@ public final class InMemoryMarket implements Market {
           "bid names provider " + bid.provider() + " but this account is " + me);
     }
     return new SignedBid(bid, Eip712.sign(digest(bid), credentials));
+  }
+
+  @Override
+  public byte[] signReceipt(
+      BigInteger jobId, int shard, Bytes32 inputLeaf, Bytes32 outputHash, Bytes32 profileHash) {
+    return Eip712.sign(
+        l.eip712.receiptDigest(
+            new Eip712.ShardReceipt(
+                jobId,
+                shard,
+                inputLeaf.toArray(),
+                outputHash.toArray(),
+                profileHash.toArray(),
+                me)),
+        credentials);
   }
 
   @Override
