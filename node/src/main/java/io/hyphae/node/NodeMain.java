@@ -123,15 +123,18 @@ public final class NodeMain implements Runnable {
       try (NodeRunner.RunningNode node = running) {
         out.printf(
             "node %s running%n  admin: http://%s:%d (/metrics, /healthz, /status)%n"
-                + "  journal: %s%n  market work: none yet (no chain watcher, p2p, bidder or"
-                + " inference; see docs/node.md)%n  stop with Ctrl-C or SIGTERM%n",
+                + "  journal: %s%n  p2p: %s%n  market: %s%n  stop with Ctrl-C or SIGTERM%n",
             node.address(),
             node.adminAddress().getAddress().getHostAddress(),
             node.adminAddress().getPort(),
-            node.journal().file());
+            node.journal().file(),
+            String.join(" ", node.p2p().listenAddresses()),
+            node.market()
+                .map(m -> "JobMarket " + m.market() + " (watching, bidding, running jobs)")
+                .orElse("off (contracts names no JobMarket and ProviderRegistry)"));
         out.flush();
         stopRequested.await();
-        out.println("stopping: admin HTTP server, then job journal");
+        out.println("stopping: " + String.join(", then ", node.shutdown().stopOrder()));
         out.flush();
       } finally {
         stopped.countDown();

@@ -112,6 +112,18 @@ public final class MarketClient {
     return new SignedBid(bid, Eip712.sign(eip712.bidDigest(bid), sender.credentials()));
   }
 
+  /** Signs a shard receipt as this client's account (which must be the receipt's provider). */
+  public byte[] signReceipt(Eip712.ShardReceipt receipt) {
+    if (!receipt.provider().equalsIgnoreCase(sender.address())) {
+      throw new IllegalArgumentException(
+          "receipt names provider "
+              + receipt.provider()
+              + " but this account is "
+              + sender.address());
+    }
+    return Eip712.sign(eip712.receiptDigest(receipt), sender.credentials());
+  }
+
   // ---------------------------------------------------------------- job lifecycle
 
   public TransactionReceipt postJob(JobMarket.JobSpec spec, BigInteger escrow) {

@@ -38,6 +38,13 @@ public interface Market {
   /** Signs a bid as this account, which must be the bid's provider. */
   SignedBid signBid(Bid bid);
 
+  /**
+   * Signs the EIP-712 {@code ShardReceipt} of a shard this account (the provider) ran, over the
+   * market's domain; returns the 65-byte signature.
+   */
+  byte[] signReceipt(
+      BigInteger jobId, int shard, Bytes32 inputLeaf, Bytes32 outputHash, Bytes32 profileHash);
+
   /** Posts a job with exactly {@link JobSpec#escrow()}; returns its id. */
   BigInteger postJob(JobSpec spec);
 
@@ -87,4 +94,14 @@ public interface Market {
 
   /** The job's events so far, in emission order. */
   List<MarketEvent> events(BigInteger jobId);
+
+  /** The number of the chain's latest block. */
+  long latestBlock();
+
+  /**
+   * Every market event in blocks {@code fromBlock..toBlock} (inclusive), in chain order, with their
+   * block numbers: what a daemon polls to follow the whole market. Callers bound the range (a
+   * node's RPC may refuse wide ones).
+   */
+  List<BlockEvent> eventsBetween(long fromBlock, long toBlock);
 }

@@ -1,6 +1,7 @@
 package io.hyphae.contracts.market;
 
 import io.hyphae.contracts.chain.ChainException;
+import io.hyphae.contracts.chain.Eip712;
 import io.hyphae.contracts.chain.MarketClient;
 import io.hyphae.contracts.chain.MarketHashes;
 import io.hyphae.contracts.generated.JobMarket;
@@ -13,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import org.web3j.abi.EventEncoder;
+import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.RemoteFunctionCall;
 import org.web3j.protocol.core.methods.request.EthFilter;
@@ -171,6 +173,19 @@ public final class Web3jMarket implements Market {
   }
 
   @Override
+  public byte[] signReceipt(
+      BigInteger jobId, int shard, Bytes32 inputLeaf, Bytes32 outputHash, Bytes32 profileHash) {
+    return client.signReceipt(
+        new Eip712.ShardReceipt(
+            jobId,
+            shard,
+            inputLeaf.toArray(),
+            outputHash.toArray(),
+            profileHash.toArray(),
+            account()));
+  }
+
+  @Override
   public BigInteger postJob(JobSpec spec) {
     client.postJob(GeneratedTypes.toGenerated(spec), spec.escrow());
     return jobId(account(), spec);
@@ -257,23 +272,60 @@ public final class Web3jMarket implements Market {
             client.deployment().market());
     filter.addSingleTopic(null);
     filter.addSingleTopic(Numeric.toHexStringWithPrefixZeroPadded(jobId, 64));
+    // Other events whose first indexed argument happens to equal the id are not job events.
+    return logs(filter, "reading the events of job " + jobId).stream()
+        .map(BlockEvent::event)
+        .toList();
+  }
+
+  @Override
+  public long latestBlock() {
+    try {
+      var response = client.chain().web3j().ethBlockNumber().send();
+      if (response.hasError()) {
+        throw new ChainException(
+            "reading the latest block failed: " + response.getError().getMessage());
+      }
+      return response.getBlockNumber().longValueExact();
+    } catch (IOException | ArithmeticException e) {
+      throw new ChainException("reading the latest block failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public List<BlockEvent> eventsBetween(long fromBlock, long toBlock) {
+    if (fromBlock < 0 || toBlock < fromBlock) {
+      throw new IllegalArgumentException("not a block range: " + fromBlock + ".." + toBlock);
+    }
+    EthFilter filter =
+        new EthFilter(
+            DefaultBlockParameter.valueOf(BigInteger.valueOf(fromBlock)),
+            DefaultBlockParameter.valueOf(BigInteger.valueOf(toBlock)),
+            client.deployment().market());
+    return logs(filter, "reading the market's events in blocks " + fromBlock + ".." + toBlock);
+  }
+
+  /** The market events the filter matches, decoded, in chain order; other logs are skipped. */
+  private List<BlockEvent> logs(EthFilter filter, String action) {
     EthLog result;
     try {
       result = client.chain().web3j().ethGetLogs(filter).send();
     } catch (IOException e) {
-      throw new ChainException("reading the events of job " + jobId + " failed", e);
+      throw new ChainException(action + " failed: " + e.getMessage(), e);
     }
     if (result.hasError()) {
-      throw new ChainException(
-          "reading the events of job " + jobId + " failed: " + result.getError().getMessage());
+      throw new ChainException(action + " failed: " + result.getError().getMessage());
     }
-    List<MarketEvent> out = new ArrayList<>();
+    List<BlockEvent> out = new ArrayList<>();
     for (EthLog.LogResult<?> item : result.getLogs()) {
       if (item.get() instanceof Log log && !log.getTopics().isEmpty()) {
         Function<Log, MarketEvent> decoder = DECODERS.get(log.getTopics().get(0));
-        // Other events whose first indexed argument happens to equal the id are not job events.
-        if (decoder != null) {
-          out.add(decoder.apply(log));
+        if (decoder != null && !log.isRemoved()) {
+          out.add(
+              new BlockEvent(
+                  log.getBlockNumber().longValueExact(),
+                  log.getLogIndex().intValueExact(),
+                  decoder.apply(log)));
         }
       }
     }

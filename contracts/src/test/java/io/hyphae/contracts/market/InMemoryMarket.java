@@ -1,5 +1,6 @@
 package io.hyphae.contracts.market;
 
+import io.hyphae.contracts.chain.ChainException;
 import io.hyphae.contracts.chain.ContractErrors;
 import io.hyphae.contracts.chain.ContractRevertException;
 import io.hyphae.contracts.chain.Eip712;
@@ -65,6 +66,13 @@ public final class InMemoryMarket implements Market {
     private final Map<BigInteger, Map<Integer, Demand>> demands = new HashMap<>();
     private final Map<String, BigInteger> balances = new HashMap<>();
     private final Map<BigInteger, List<MarketEvent>> events = new HashMap<>();
+    private final List<BlockEvent> log = new ArrayList<>();
+
+    /** The latest block: each transaction that emits events is mined in a block of its own. */
+    private long block;
+
+    /** Set when a call starts: its first event opens a new block (a reverted call opens none). */
+    private boolean newTransaction;
 
     /**
      * @param responsePeriod the contract's votingPeriod, which also bounds a leaf demand's answer
@@ -75,6 +83,11 @@ public final class InMemoryMarket implements Market {
       this.challengeBond = challengeBond;
       this.responsePeriod = responsePeriod.toSeconds();
       this.now = startTime;
+    }
+
+    /** The EIP-712 domain this fake signs and checks bids and receipts in. */
+    public Eip712 eip712() {
+      return eip712;
     }
 
     /** One account's view of this market. */
@@ -126,6 +139,7 @@ public final class InMemoryMarket implements Market {
   @Override
   public void register(byte[] peerId, BigInteger stake) {
     synchronized (l) {
+      l.newTransaction = true;
       ProviderState p = l.providers.get(me);
       String action = "registering as a provider";
       if (p != null && p.registered) {
@@ -172,8 +186,24 @@ public final class InMemoryMarket implements Market {
   }
 
   @Override
+  public byte[] signReceipt(
+      BigInteger jobId, int shard, Bytes32 inputLeaf, Bytes32 outputHash, Bytes32 profileHash) {
+    return Eip712.sign(
+        l.eip712.receiptDigest(
+            new Eip712.ShardReceipt(
+                jobId,
+                shard,
+                inputLeaf.toArray(),
+                outputHash.toArray(),
+                profileHash.toArray(),
+                me)),
+        credentials);
+  }
+
+  @Override
   public BigInteger postJob(JobSpec spec) {
     synchronized (l) {
+      l.newTransaction = true;
       String action = "posting the job";
       BigInteger escrow = validate(spec, action);
       BigInteger jobId = jobId(me, spec);
@@ -189,6 +219,7 @@ public final class InMemoryMarket implements Market {
   @Override
   public void cancelJob(JobSpec spec) {
     synchronized (l) {
+      l.newTransaction = true;
       BigInteger jobId = jobId(me, spec);
       JobStatus status = l.jobs.getOrDefault(jobId, JobStatus.None);
       if (status != JobStatus.Open) {
@@ -203,6 +234,7 @@ public final class InMemoryMarket implements Market {
   @Override
   public List<Assignment> assign(JobSpec spec, List<SignedBid> bids) {
     synchronized (l) {
+      l.newTransaction = true;
       String action = "assigning the job";
       BigInteger jobId = jobId(me, spec);
       JobStatus status = l.jobs.getOrDefault(jobId, JobStatus.None);
@@ -224,6 +256,7 @@ public final class InMemoryMarket implements Market {
   @Override
   public List<Assignment> postAndAssign(JobSpec spec, List<SignedBid> bids, BigInteger value) {
     synchronized (l) {
+      l.newTransaction = true;
       String action = "posting and assigning the job";
       validate(spec, action);
       BigInteger jobId = jobId(me, spec);
@@ -250,6 +283,7 @@ public final class InMemoryMarket implements Market {
   @Override
   public Assignment commit(Assignment a, Bytes32 resultRoot) {
     synchronized (l) {
+      l.newTransaction = true;
       String action = "committing results";
       require(a, Assignment.Status.ASSIGNED, action);
       if (!me.equals(a.provider())) {
@@ -273,6 +307,7 @@ public final class InMemoryMarket implements Market {
   @Override
   public BigInteger finalizeAssignment(Assignment a) {
     synchronized (l) {
+      l.newTransaction = true;
       String action = "finalizing the assignment";
       require(a, Assignment.Status.COMMITTED, action);
       if (l.now <= a.challengeDeadline()) {
@@ -292,6 +327,7 @@ public final class InMemoryMarket implements Market {
   @Override
   public BigInteger reclaim(Assignment a) {
     synchronized (l) {
+      l.newTransaction = true;
       String action = "reclaiming the assignment";
       require(a, Assignment.Status.ASSIGNED, action);
       if (l.now <= a.commitDeadline()) {
@@ -310,6 +346,7 @@ public final class InMemoryMarket implements Market {
   @Override
   public Assignment demandLeaf(Assignment a, int shard) {
     synchronized (l) {
+      l.newTransaction = true;
       String action = "demanding the leaf of shard " + shard;
       require(a, Assignment.Status.COMMITTED, action);
       Demand d = demandOf(a);
@@ -337,6 +374,7 @@ public final class InMemoryMarket implements Market {
   public Assignment answerLeaf(
       Assignment a, Bytes32 inputLeaf, Bytes32 outputHash, List<Bytes32> proof) {
     synchronized (l) {
+      l.newTransaction = true;
       String action = "answering the leaf demand";
       require(a, Assignment.Status.LEAF_DEMANDED, action);
       Demand d = demandOf(a);
@@ -364,6 +402,7 @@ public final class InMemoryMarket implements Market {
   @Override
   public BigInteger claimWithheld(Assignment a) {
     synchronized (l) {
+      l.newTransaction = true;
       String action = "claiming a withheld leaf";
       require(a, Assignment.Status.LEAF_DEMANDED, action);
       Demand d = demandOf(a);
@@ -400,6 +439,7 @@ public final class InMemoryMarket implements Market {
   @Override
   public BigInteger withdraw() {
     synchronized (l) {
+      l.newTransaction = true;
       BigInteger amount = withdrawable(me);
       if (amount.signum() == 0) {
         throw reject("withdrawing", "NothingToWithdraw");
@@ -410,6 +450,37 @@ public final class InMemoryMarket implements Market {
         p.earnings = BigInteger.ZERO;
       }
       return amount;
+    }
+  }
+
+  @Override
+  public long latestBlock() {
+    synchronized (l) {
+      return l.block;
+    }
+  }
+
+  @Override
+  public List<BlockEvent> eventsBetween(long fromBlock, long toBlock) {
+    synchronized (l) {
+      if (fromBlock < 0 || toBlock < fromBlock) {
+        throw new IllegalArgumentException("not a block range: " + fromBlock + ".." + toBlock);
+      }
+      if (fromBlock > l.block) {
+        // As anvil answers a range that starts past its head.
+        throw new ChainException(
+            "reading the market's events failed: block height is "
+                + l.block
+                + " but requested was "
+                + fromBlock);
+      }
+      List<BlockEvent> out = new ArrayList<>();
+      for (BlockEvent e : l.log) {
+        if (e.block() >= fromBlock && e.block() <= toBlock) {
+          out.add(e);
+        }
+      }
+      return out;
     }
   }
 
@@ -592,6 +663,15 @@ public final class InMemoryMarket implements Market {
 
   private void emit(MarketEvent e) {
     l.events.computeIfAbsent(e.jobId(), k -> new ArrayList<>()).add(e);
+    if (l.newTransaction) {
+      l.block++;
+      l.newTransaction = false;
+    }
+    int logIndex = 0;
+    if (!l.log.isEmpty() && l.log.getLast().block() == l.block) {
+      logIndex = l.log.getLast().logIndex() + 1;
+    }
+    l.log.add(new BlockEvent(l.block, logIndex, e));
   }
 
   private byte[] digest(Bid bid) {

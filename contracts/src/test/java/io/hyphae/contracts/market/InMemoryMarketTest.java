@@ -1,6 +1,7 @@
 package io.hyphae.contracts.market;
 
 import io.hyphae.contracts.chain.DevnetAccounts;
+import io.hyphae.contracts.chain.Eip712;
 import io.hyphae.contracts.chain.MarketConfig;
 import java.time.Duration;
 import java.util.HashMap;
@@ -27,6 +28,11 @@ class InMemoryMarketTest extends MarketContract {
   @Override
   protected Market market(int index) {
     return markets.get(index);
+  }
+
+  @Override
+  protected Eip712 domain() {
+    return ledger.eip712();
   }
 
   @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hyphae.contracts.chain.ContractRevertException;
+import io.hyphae.contracts.chain.Eip712;
 import io.hyphae.contracts.chain.MarketHashes;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +39,9 @@ public abstract class MarketContract {
 
   /** The view of devnet account {@code index}. */
   protected abstract Market market(int index);
+
+  /** The market's EIP-712 domain. */
+  protected abstract Eip712 domain();
 
   /** Moves the market's clock forward. */
   protected abstract void advance(Duration by);
@@ -176,6 +180,59 @@ public abstract class MarketContract {
                 jobId, 0, c1.provider(), PRICE.multiply(BigInteger.TWO)),
             new MarketEvent.AssignmentFinalized(
                 jobId, 1, c2.provider(), PRICE.multiply(BigInteger.TWO)));
+  }
+
+  @Test
+  void eventsBetweenBlocksFollowTheWholeMarketInChainOrder() {
+    long before = requester().latestBlock();
+    JobSpec spec = spec(2);
+    BigInteger jobId = requester().postJob(spec);
+    long posted = requester().latestBlock();
+    assertThat(posted).isGreaterThan(before);
+    List<Assignment> assigned = requester().assign(spec, List.of(signed(spec, 3, 0, 2)));
+    long latest = requester().latestBlock();
+
+    List<BlockEvent> all = requester().eventsBetween(before + 1, latest);
+    assertThat(all)
+        .extracting(BlockEvent::event)
+        .containsExactly(
+            new MarketEvent.JobPosted(jobId, requester().account(), spec, spec.escrow()),
+            new MarketEvent.AssignmentCreated(assigned.get(0)),
+            new MarketEvent.JobAssigned(jobId, 1, PRICE.multiply(BigInteger.TWO), BigInteger.ZERO));
+    // One transaction, one block: the assignment's two events share the block after the post's.
+    assertThat(all.get(0).block()).isEqualTo(posted);
+    assertThat(all.get(1).block()).isEqualTo(all.get(2).block()).isGreaterThan(posted);
+    assertThat(all.get(2).logIndex()).isGreaterThan(all.get(1).logIndex());
+    assertThat(requester().eventsBetween(before + 1, posted))
+        .extracting(BlockEvent::event)
+        .containsExactly(all.get(0).event());
+    assertThat(requester().eventsBetween(latest, latest))
+        .extracting(BlockEvent::event)
+        .containsExactly(all.get(1).event(), all.get(2).event());
+  }
+
+  @Test
+  void receiptsAreSignedByTheProviderOverTheMarketsDomain() throws Exception {
+    JobSpec spec = spec(1);
+    BigInteger jobId = requester().jobId(requester().account(), spec);
+    byte[] signature = market(2).signReceipt(jobId, 0, hash("in"), hash("out"), hash("profile"));
+    assertThat(signature).hasSize(65);
+    byte[] digest =
+        domain()
+            .receiptDigest(
+                new Eip712.ShardReceipt(
+                    jobId,
+                    0,
+                    hash("in").toArray(),
+                    hash("out").toArray(),
+                    hash("profile").toArray(),
+                    market(2).account()));
+    assertThat(Eip712.recover(digest, signature)).isEqualToIgnoringCase(market(2).account());
+    // Same key, same digest: signing again gives the same (deterministic) signature.
+    assertThat(market(2).signReceipt(jobId, 0, hash("in"), hash("out"), hash("profile")))
+        .isEqualTo(signature);
+    assertThat(market(3).signReceipt(jobId, 0, hash("in"), hash("out"), hash("profile")))
+        .isNotEqualTo(signature);
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.hyphae.contracts.market;
 import io.hyphae.contracts.chain.Anvil;
 import io.hyphae.contracts.chain.ChainConnection;
 import io.hyphae.contracts.chain.DevnetAccounts;
+import io.hyphae.contracts.chain.Eip712;
 import io.hyphae.contracts.chain.MarketClient;
 import io.hyphae.contracts.chain.MarketConfig;
 import io.hyphae.contracts.chain.MarketDeployer;
@@ -24,6 +25,7 @@ class Web3jMarketIT extends MarketContract {
   private Anvil anvil;
   private ChainConnection chain;
   private final Map<Integer, Market> markets = new HashMap<>();
+  private Eip712 domain;
 
   @Override
   protected void start() throws java.io.IOException {
@@ -34,6 +36,7 @@ class Web3jMarketIT extends MarketContract {
         new MarketDeployer(new TransactionSender(chain, accounts.account(0), TIMEOUT))
             .deploy(MarketConfig.devnetDefaults())
             .deployment();
+    domain = new Eip712(deployment.chainId(), deployment.market());
     for (int i = 1; i <= 8; i++) {
       markets.put(
           i,
@@ -56,6 +59,11 @@ class Web3jMarketIT extends MarketContract {
   @Override
   protected Market market(int index) {
     return markets.get(index);
+  }
+
+  @Override
+  protected Eip712 domain() {
+    return domain;
   }
 
   @Override

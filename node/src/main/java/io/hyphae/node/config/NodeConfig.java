@@ -31,6 +31,8 @@ import java.util.stream.Collectors;
  * @param chainId the chain id the node expects
  * @param contracts contract addresses by contract name
  * @param confirmations blocks to wait before acting on a chain event
+ * @param pollIntervalMs milliseconds between polls of the chain's logs
+ * @param p2pHost literal IP address libp2p listens on
  * @param p2pPort libp2p TCP listen port, 0 for any
  * @param bootstrapPeers libp2p bootstrap multiaddrs (each with a /p2p/ peer id)
  * @param adminHost literal IP address the admin HTTP server binds
@@ -48,6 +50,8 @@ public record NodeConfig(
     long chainId,
     Map<String, String> contracts,
     int confirmations,
+    int pollIntervalMs,
+    String p2pHost,
     int p2pPort,
     List<String> bootstrapPeers,
     String adminHost,
@@ -61,6 +65,10 @@ public record NodeConfig(
   public static final long DEFAULT_CHAIN_ID = 31337;
   public static final int DEFAULT_CONFIRMATIONS = 2;
   public static final int DEFAULT_P2P_PORT = 4001;
+  public static final String DEFAULT_P2P_HOST = "127.0.0.1";
+  public static final int DEFAULT_POLL_INTERVAL_MS = 1000;
+  static final int MIN_POLL_INTERVAL_MS = 10;
+  static final int MAX_POLL_INTERVAL_MS = 600_000;
   public static final String DEFAULT_ADMIN_HOST = "127.0.0.1";
   public static final int DEFAULT_ADMIN_PORT = 9464;
   static final int MAX_CONFIRMATIONS = 1000;
@@ -103,6 +111,16 @@ public record NodeConfig(
         confirmations >= 0 && confirmations <= MAX_CONFIRMATIONS,
         NodeOption.CONFIRMATIONS,
         "must be 0.." + MAX_CONFIRMATIONS + ", got " + confirmations);
+    require(
+        pollIntervalMs >= MIN_POLL_INTERVAL_MS && pollIntervalMs <= MAX_POLL_INTERVAL_MS,
+        NodeOption.POLL_INTERVAL_MS,
+        "must be "
+            + MIN_POLL_INTERVAL_MS
+            + ".."
+            + MAX_POLL_INTERVAL_MS
+            + ", got "
+            + pollIntervalMs);
+    requireLiteralIp(p2pHost, NodeOption.P2P_HOST);
     requirePort(p2pPort, NodeOption.P2P_PORT);
     bootstrapPeers = List.copyOf(bootstrapPeers == null ? List.of() : bootstrapPeers);
     require(
@@ -115,7 +133,7 @@ public record NodeConfig(
           NodeOption.BOOTSTRAP,
           "'" + peer + "' is not a multiaddr with a peer id (/ip4/1.2.3.4/tcp/4001/p2p/16Uiu2...)");
     }
-    requireLiteralIp(adminHost);
+    requireLiteralIp(adminHost, NodeOption.ADMIN_HOST);
     requirePort(adminPort, NodeOption.ADMIN_PORT);
     models = List.copyOf(models == null ? List.of() : models);
     require(models.size() <= MAX_MODELS, NodeOption.MODELS, "at most " + MAX_MODELS + " models");
@@ -145,6 +163,11 @@ public record NodeConfig(
     return NodeConfigLoader.load(Map.of(), environment, Optional.empty());
   }
 
+  /** The address of the contract named {@code name} (e.g. JobMarket), if configured. */
+  public Optional<String> contract(String name) {
+    return Optional.ofNullable(contracts.get(name));
+  }
+
   /** The directory the node keeps its job journal in. */
   public Path journalFile() {
     return dataDir.resolve("journal.db");
@@ -171,6 +194,8 @@ public record NodeConfig(
                 .map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining(",")));
     values.put(NodeOption.CONFIRMATIONS, Integer.toString(confirmations));
+    values.put(NodeOption.POLL_INTERVAL_MS, Integer.toString(pollIntervalMs));
+    values.put(NodeOption.P2P_HOST, p2pHost);
     values.put(NodeOption.P2P_PORT, Integer.toString(p2pPort));
     values.put(NodeOption.BOOTSTRAP, String.join(",", bootstrapPeers));
     values.put(NodeOption.ADMIN_HOST, adminHost);
@@ -196,6 +221,8 @@ public record NodeConfig(
         number(values, NodeOption.CHAIN_ID).orElse(DEFAULT_CHAIN_ID),
         contracts(values),
         integer(values, NodeOption.CONFIRMATIONS, DEFAULT_CONFIRMATIONS),
+        integer(values, NodeOption.POLL_INTERVAL_MS, DEFAULT_POLL_INTERVAL_MS),
+        text(values, NodeOption.P2P_HOST).orElse(DEFAULT_P2P_HOST),
         integer(values, NodeOption.P2P_PORT, DEFAULT_P2P_PORT),
         list(values, NodeOption.BOOTSTRAP),
         text(values, NodeOption.ADMIN_HOST).orElse(DEFAULT_ADMIN_HOST),
@@ -309,18 +336,18 @@ public record NodeConfig(
     }
   }
 
-  private static void requireLiteralIp(String host) {
+  private static void requireLiteralIp(String host, NodeOption option) {
     String problem = "must be a literal IP address such as 127.0.0.1, got '" + host + "'";
-    require(host != null && !host.isEmpty(), NodeOption.ADMIN_HOST, problem);
+    require(host != null && !host.isEmpty(), option, problem);
     if (IPV4.matcher(host).matches()) {
       return;
     }
     // Only strings with ':' go to InetAddress, which then parses them without any DNS lookup.
-    require(host.contains(":") && host.matches("[0-9a-fA-F:.]+"), NodeOption.ADMIN_HOST, problem);
+    require(host.contains(":") && host.matches("[0-9a-fA-F:.]+"), option, problem);
     try {
       InetAddress.getByName(host);
     } catch (UnknownHostException e) {
-      throw new NodeConfigException(NodeOption.ADMIN_HOST, problem);
+      throw new NodeConfigException(option, problem);
     }
   }
 }

@@ -59,6 +59,18 @@ public final class NodeConfigOptions {
   String confirmations;
 
   @Option(
+      names = "--p2p-host",
+      paramLabel = "IP",
+      description = "libp2p listen address (default: 127.0.0.1).")
+  String p2pHost;
+
+  @Option(
+      names = "--poll-interval-ms",
+      paramLabel = "MS",
+      description = "Milliseconds between chain log polls (default: 1000).")
+  String pollIntervalMs;
+
+  @Option(
       names = "--p2p-port",
       paramLabel = "PORT",
       description = "libp2p TCP port (default: 4001).")
@@ -113,7 +125,9 @@ public final class NodeConfigOptions {
     put(values, NodeOption.CHAIN_ID, chainId);
     put(values, NodeOption.CONTRACTS, contracts);
     put(values, NodeOption.CONFIRMATIONS, confirmations);
+    put(values, NodeOption.P2P_HOST, p2pHost);
     put(values, NodeOption.P2P_PORT, p2pPort);
+    put(values, NodeOption.POLL_INTERVAL_MS, pollIntervalMs);
     put(values, NodeOption.BOOTSTRAP, bootstrap);
     put(values, NodeOption.ADMIN_HOST, adminHost);
     put(values, NodeOption.ADMIN_PORT, adminPort);

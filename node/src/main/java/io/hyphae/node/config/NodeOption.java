@@ -15,6 +15,8 @@ public enum NodeOption {
   CHAIN_ID("chain-id", "the chain id the node expects"),
   CONTRACTS("contracts", "contract addresses, Name=0x...,Name=0x..."),
   CONFIRMATIONS("confirmations", "blocks before a chain event is acted on"),
+  POLL_INTERVAL_MS("poll-interval-ms", "milliseconds between polls of the chain's logs"),
+  P2P_HOST("p2p-host", "literal IP address libp2p listens on"),
   P2P_PORT("p2p-port", "libp2p TCP listen port (0: any free port)"),
   BOOTSTRAP("bootstrap", "libp2p bootstrap peers, comma-separated multiaddrs with /p2p/"),
   ADMIN_HOST("admin-host", "address the admin HTTP server binds (metrics, health, status)"),

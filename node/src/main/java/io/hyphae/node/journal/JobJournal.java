@@ -1,7 +1,9 @@
 package io.hyphae.node.journal;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -19,20 +21,62 @@ public interface JobJournal extends AutoCloseable {
   /** The most shards of one job a node may hold. */
   int MAX_SHARDS_PER_JOB = 4096;
 
+  /** The largest value stored with a job (a shard's output is the largest). */
+  int MAX_DATA_BYTES = 40 << 20;
+
+  /**
+   * Names of values stored with a job: letters, digits, '.', '_', '/', '-'. Values whose name
+   * starts with {@value #DISPOSABLE_PREFIX} are dropped when the job reaches a terminal state.
+   */
+  String DATA_NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9._/-]{0,63}";
+
+  /** The prefix of values the journal drops once a job is settled (shard outputs). */
+  String DISPOSABLE_PREFIX = "tmp/";
+
   /**
    * Idempotent upsert: enters a new job in one of the {@link JobState#INITIAL} states, or moves a
    * known one to {@code state} (repeating the current state changes nothing). {@code shards} are
    * the node's shard indexes, known from assignment on: given for a job that has none, they are
    * added as PENDING; given for a job that has some, they must be the same set.
    */
-  CompletableFuture<JobRecord> upsert(JobKey key, JobState state, List<Integer> shards);
+  default CompletableFuture<JobRecord> upsert(JobKey key, JobState state, List<Integer> shards) {
+    return upsert(key, state, shards, Map.of());
+  }
+
+  /**
+   * {@link #upsert(JobKey, JobState, List)} that also stores {@code data} with the job (replacing
+   * values of the same names) in the same transaction: what a restart needs to resume the job.
+   */
+  CompletableFuture<JobRecord> upsert(
+      JobKey key, JobState state, List<Integer> shards, Map<String, byte[]> data);
 
   /**
    * Atomically applies shard progress and then, if given, a state change, e.g. "shard 3 DONE and
    * the job DELIVERED". DELIVERED needs every shard DONE.
    */
+  default CompletableFuture<JobRecord> update(
+      JobKey key, List<ShardProgress> shards, Optional<JobState> newState) {
+    return update(key, shards, newState, Map.of());
+  }
+
+  /**
+   * {@link #update(JobKey, List, Optional)} that also stores {@code data} with the job in the same
+   * transaction, e.g. "shard 3 DONE with its output".
+   */
   CompletableFuture<JobRecord> update(
-      JobKey key, List<ShardProgress> shards, Optional<JobState> newState);
+      JobKey key,
+      List<ShardProgress> shards,
+      Optional<JobState> newState,
+      Map<String, byte[]> data);
+
+  /** The values stored with the job, by name (empty when the job is unknown). */
+  CompletableFuture<Map<String, byte[]>> data(JobKey key);
+
+  /** A named chain cursor (the last block a watcher handled), if one was saved. */
+  CompletableFuture<OptionalLong> cursor(String name);
+
+  /** Saves a named chain cursor, replacing the previous value. */
+  CompletableFuture<Void> saveCursor(String name, long block);
 
   /** The job, if the journal has it. */
   CompletableFuture<Optional<JobRecord>> find(JobKey key);

@@ -97,6 +97,32 @@ public final class JobTransitions {
     return new JobRecord(key, stateAfter, shardsAfter, now);
   }
 
+  /** Checks values to store with a job: names, sizes, count. */
+  public static void checkData(JobKey key, java.util.Map<String, byte[]> data) {
+    if (data.size() > 2 * JobJournal.MAX_SHARDS_PER_JOB + 16) {
+      throw new JournalException(key + ": too many values at once (" + data.size() + ")");
+    }
+    for (var e : data.entrySet()) {
+      if (!e.getKey().matches(JobJournal.DATA_NAME_PATTERN)) {
+        throw new JournalException(key + ": '" + e.getKey() + "' is not a value name");
+      }
+      if (e.getValue() == null || e.getValue().length > JobJournal.MAX_DATA_BYTES) {
+        throw new JournalException(
+            key + ": value " + e.getKey() + " is missing or over " + JobJournal.MAX_DATA_BYTES);
+      }
+    }
+  }
+
+  /** Checks a chain cursor's name and block. */
+  public static void checkCursor(String name, long block) {
+    if (name == null || !name.matches(JobJournal.DATA_NAME_PATTERN)) {
+      throw new JournalException("'" + name + "' is not a cursor name");
+    }
+    if (block < 0) {
+      throw new JournalException("cursor " + name + ": block must be non-negative, got " + block);
+    }
+  }
+
   /** The rule of {@link JobJournal#forget}: only a job the node does not owe may go. */
   public static void checkForget(JobRecord job) {
     if (job.state() != JobState.POSTED && job.state() != JobState.BID) {

@@ -16,7 +16,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -44,7 +47,12 @@ public final class SqliteJobJournal implements JobJournal {
   static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(30);
 
   private static final Logger LOG = LoggerFactory.getLogger(SqliteJobJournal.class);
-  private static final int SCHEMA_VERSION = 1;
+
+  /**
+   * 1: jobs and shards. 2: adds job_data (values a restart needs: spec, assignment, outputs) and
+   * chain_cursors; a version 1 file is migrated in place by creating them.
+   */
+  private static final int SCHEMA_VERSION = 2;
 
   private final Path file;
   private final Clock clock;
@@ -162,6 +170,26 @@ public final class SqliteJobJournal implements JobJournal {
             FOREIGN KEY (chain_id, market, job_id) REFERENCES jobs ON DELETE CASCADE
           ) WITHOUT ROWID""");
       statement.execute("CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state, updated_at)");
+      if (version == 1) {
+        LOG.debug("journal {}: schema version 1 -> 2", file);
+      }
+      statement.execute(
+          """
+          CREATE TABLE IF NOT EXISTS job_data (
+            chain_id INTEGER NOT NULL,
+            market TEXT NOT NULL,
+            job_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            value BLOB NOT NULL,
+            PRIMARY KEY (chain_id, market, job_id, name),
+            FOREIGN KEY (chain_id, market, job_id) REFERENCES jobs ON DELETE CASCADE
+          ) WITHOUT ROWID""");
+      statement.execute(
+          """
+          CREATE TABLE IF NOT EXISTS chain_cursors (
+            name TEXT PRIMARY KEY,
+            block INTEGER NOT NULL
+          ) WITHOUT ROWID""");
       statement.execute("PRAGMA user_version=" + SCHEMA_VERSION);
       connection.commit();
     } catch (SQLException | RuntimeException e) {
@@ -172,24 +200,121 @@ public final class SqliteJobJournal implements JobJournal {
   }
 
   @Override
-  public CompletableFuture<JobRecord> upsert(JobKey key, JobState state, List<Integer> shards) {
+  public CompletableFuture<JobRecord> upsert(
+      JobKey key, JobState state, List<Integer> shards, Map<String, byte[]> data) {
     List<Integer> requested = List.copyOf(shards);
+    Map<String, byte[]> values = Map.copyOf(data);
     return transaction(
         () -> {
+          JobTransitions.checkData(key, values);
           Optional<JobRecord> before = load(key);
-          return store(before, JobTransitions.upsert(before, key, state, requested, now()));
+          JobRecord after =
+              store(before, JobTransitions.upsert(before, key, state, requested, now()));
+          storeData(after, values);
+          return after;
         });
   }
 
   @Override
   public CompletableFuture<JobRecord> update(
-      JobKey key, List<ShardProgress> shards, Optional<JobState> newState) {
+      JobKey key,
+      List<ShardProgress> shards,
+      Optional<JobState> newState,
+      Map<String, byte[]> data) {
     List<ShardProgress> changes = List.copyOf(shards);
+    Map<String, byte[]> values = Map.copyOf(data);
     return transaction(
         () -> {
+          JobTransitions.checkData(key, values);
           Optional<JobRecord> before = load(key);
-          return store(before, JobTransitions.update(before, key, changes, newState, now()));
+          JobRecord after =
+              store(before, JobTransitions.update(before, key, changes, newState, now()));
+          storeData(after, values);
+          return after;
         });
+  }
+
+  @Override
+  public CompletableFuture<Map<String, byte[]>> data(JobKey key) {
+    return submit(
+        () -> {
+          requireOpen();
+          Map<String, byte[]> out = new TreeMap<>();
+          try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT name, value FROM job_data"
+                      + " WHERE chain_id = ? AND market = ? AND job_id = ?")) {
+            bindKey(select, key, 1);
+            try (ResultSet rs = select.executeQuery()) {
+              while (rs.next()) {
+                out.put(rs.getString(1), rs.getBytes(2));
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public CompletableFuture<OptionalLong> cursor(String name) {
+    return submit(
+        () -> {
+          requireOpen();
+          try (PreparedStatement select =
+              connection.prepareStatement("SELECT block FROM chain_cursors WHERE name = ?")) {
+            select.setString(1, name);
+            try (ResultSet rs = select.executeQuery()) {
+              return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+            }
+          }
+        });
+  }
+
+  @Override
+  public CompletableFuture<Void> saveCursor(String name, long block) {
+    return transaction(
+        () -> {
+          JobTransitions.checkCursor(name, block);
+          try (PreparedStatement upsert =
+              connection.prepareStatement(
+                  "INSERT INTO chain_cursors (name, block) VALUES (?, ?)"
+                      + " ON CONFLICT (name) DO UPDATE SET block = excluded.block")) {
+            upsert.setString(1, name);
+            upsert.setLong(2, block);
+            upsert.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  /** Writes values for the job; a settled job's disposable values are dropped. */
+  private void storeData(JobRecord job, Map<String, byte[]> values) throws SQLException {
+    if (!values.isEmpty()) {
+      try (PreparedStatement put =
+          connection.prepareStatement(
+              "INSERT INTO job_data (chain_id, market, job_id, name, value) VALUES (?, ?, ?, ?, ?)"
+                  + " ON CONFLICT (chain_id, market, job_id, name)"
+                  + " DO UPDATE SET value = excluded.value")) {
+        for (Map.Entry<String, byte[]> e : values.entrySet()) {
+          bindKey(put, job.key(), 1);
+          put.setString(4, e.getKey());
+          put.setBytes(5, e.getValue());
+          put.addBatch();
+        }
+        put.executeBatch();
+      }
+    }
+    if (job.state().isTerminal()) {
+      try (PreparedStatement drop =
+          connection.prepareStatement(
+              "DELETE FROM job_data WHERE chain_id = ? AND market = ? AND job_id = ?"
+                  + " AND substr(name, 1, ?) = ?")) {
+        bindKey(drop, job.key(), 1);
+        drop.setInt(4, DISPOSABLE_PREFIX.length());
+        drop.setString(5, DISPOSABLE_PREFIX);
+        drop.executeUpdate();
+      }
+    }
   }
 
   @Override

@@ -5,9 +5,11 @@ import java.util.Map;
 
 /**
  * What {@code /status} shows (JSON). {@code services} says, for each part of the node, whether it
- * runs: parts not built yet say so rather than pretend.
+ * runs.
  *
- * @param address the node's account (and, later, libp2p identity)
+ * @param address the node's account (and libp2p identity)
+ * @param peerId its libp2p peer id
+ * @param listenAddresses its libp2p listen addresses, each with {@code /p2p/<peer id>}
  * @param startedAt when the node started (ISO-8601, UTC)
  * @param uptimeSeconds seconds since then
  * @param chainId the configured chain id
@@ -17,10 +19,14 @@ import java.util.Map;
  * @param pricePerShardWei its asking price per shard, in wei (decimal text: it can exceed 2^53)
  * @param maxConcurrentShards shards it would run at once
  * @param journal the job journal
+ * @param chain the chain watcher (null when the market is not configured)
+ * @param jobs jobs by state (unfinished now; FINALIZED and RECLAIMED since start)
  * @param services each part of the node and its state
  */
 public record NodeStatus(
     String address,
+    String peerId,
+    List<String> listenAddresses,
     String startedAt,
     long uptimeSeconds,
     long chainId,
@@ -30,7 +36,21 @@ public record NodeStatus(
     String pricePerShardWei,
     int maxConcurrentShards,
     Journal journal,
+    Chain chain,
+    Map<String, Long> jobs,
     Map<String, String> services) {
+
+  /**
+   * The chain watcher's part of the status.
+   *
+   * @param market the JobMarket address
+   * @param handledBlock the last block whose events were handled
+   * @param latestBlock the chain's head at the last poll
+   * @param lagBlocks how far behind the head the watcher is
+   * @param problem why the last poll failed, or null
+   */
+  public record Chain(
+      String market, long handledBlock, long latestBlock, long lagBlocks, String problem) {}
 
   /**
    * The journal's part of the status.

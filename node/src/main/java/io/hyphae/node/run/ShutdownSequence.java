@@ -26,6 +26,11 @@ public final class ShutdownSequence implements AutoCloseable {
     return part;
   }
 
+  /** The parts still running, in the order {@link #close()} stops them. */
+  public synchronized List<String> stopOrder() {
+    return steps.stream().map(Step::name).toList();
+  }
+
   /** The parts stopped so far, in the order they stopped. */
   public synchronized List<String> stopped() {
     return List.copyOf(stopped);

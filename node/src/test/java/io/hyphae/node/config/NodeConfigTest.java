@@ -33,6 +33,8 @@ class NodeConfigTest {
             "JobMarket", "0x5FbDB2315678afecb367f032d93F642f64180aa3",
             "ProviderRegistry", "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512"),
         0,
+        250,
+        "0.0.0.0",
         0,
         List.of("/ip4/127.0.0.1/tcp/4001/p2p/16Uiu2HAmAbc", "/ip6/::1/tcp/4002/p2p/16Uiu2HAmDef"),
         "::1",
@@ -151,6 +153,8 @@ class NodeConfigTest {
     bad.put(NodeOption.CONTRACTS, "JobMarket=0x12");
     bad.put(NodeOption.CONFIRMATIONS, "-1");
     bad.put(NodeOption.P2P_PORT, "65536");
+    bad.put(NodeOption.P2P_HOST, "example.org");
+    bad.put(NodeOption.POLL_INTERVAL_MS, "0");
     bad.put(NodeOption.BOOTSTRAP, "/ip4/1.2.3.4/tcp/1");
     bad.put(NodeOption.ADMIN_HOST, "localhost");
     bad.put(NodeOption.MODELS, "a,a");

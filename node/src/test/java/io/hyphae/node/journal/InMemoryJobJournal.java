@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -18,6 +20,8 @@ public final class InMemoryJobJournal implements JobJournal {
 
   private final Clock clock;
   private final Map<JobKey, JobRecord> jobs = new HashMap<>();
+  private final Map<JobKey, Map<String, byte[]>> data = new HashMap<>();
+  private final Map<String, Long> cursors = new HashMap<>();
   private boolean closed;
 
   public InMemoryJobJournal(Clock clock) {
@@ -26,27 +30,71 @@ public final class InMemoryJobJournal implements JobJournal {
 
   @Override
   public synchronized CompletableFuture<JobRecord> upsert(
-      JobKey key, JobState state, List<Integer> shards) {
+      JobKey key, JobState state, List<Integer> shards, Map<String, byte[]> data) {
     return run(
         () -> {
+          JobTransitions.checkData(key, data);
           JobRecord after =
               JobTransitions.upsert(
                   Optional.ofNullable(jobs.get(key)), key, state, shards, clock.instant());
           jobs.put(key, after);
+          storeData(after, data);
           return after;
         });
   }
 
   @Override
   public synchronized CompletableFuture<JobRecord> update(
-      JobKey key, List<ShardProgress> shards, Optional<JobState> newState) {
+      JobKey key,
+      List<ShardProgress> shards,
+      Optional<JobState> newState,
+      Map<String, byte[]> data) {
     return run(
         () -> {
+          JobTransitions.checkData(key, data);
           JobRecord after =
               JobTransitions.update(
                   Optional.ofNullable(jobs.get(key)), key, shards, newState, clock.instant());
           jobs.put(key, after);
+          storeData(after, data);
           return after;
+        });
+  }
+
+  private void storeData(JobRecord job, Map<String, byte[]> data) {
+    Map<String, byte[]> values = this.data.computeIfAbsent(job.key(), k -> new TreeMap<>());
+    data.forEach((name, value) -> values.put(name, value.clone()));
+    if (job.state().isTerminal()) {
+      values.keySet().removeIf(name -> name.startsWith(DISPOSABLE_PREFIX));
+    }
+  }
+
+  @Override
+  public synchronized CompletableFuture<Map<String, byte[]>> data(JobKey key) {
+    return run(
+        () -> {
+          Map<String, byte[]> out = new TreeMap<>();
+          this.data.getOrDefault(key, Map.of()).forEach((n, v) -> out.put(n, v.clone()));
+          return out;
+        });
+  }
+
+  @Override
+  public synchronized CompletableFuture<OptionalLong> cursor(String name) {
+    return run(
+        () -> {
+          Long block = cursors.get(name);
+          return block == null ? OptionalLong.empty() : OptionalLong.of(block);
+        });
+  }
+
+  @Override
+  public synchronized CompletableFuture<Void> saveCursor(String name, long block) {
+    return run(
+        () -> {
+          JobTransitions.checkCursor(name, block);
+          cursors.put(name, block);
+          return null;
         });
   }
 
@@ -88,6 +136,7 @@ public final class InMemoryJobJournal implements JobJournal {
           }
           JobTransitions.checkForget(job);
           jobs.remove(key);
+          data.remove(key);
           return true;
         });
   }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -119,6 +120,44 @@ abstract class JobJournalContract {
 
     assertThat(done.state()).isEqualTo(JobState.FINALIZED);
     assertThat(done.allShardsDone()).isTrue();
+  }
+
+  @Test
+  void valuesAreStoredWithTheirJobAndDisposableOnesGoWhenItSettles() throws Exception {
+    byte[] spec = {1, 2, 3};
+    await(journal.upsert(key(1), JobState.ASSIGNED, List.of(0), Map.of("spec", spec)));
+    await(
+        journal.update(
+            key(1),
+            List.of(ShardProgress.running(0)),
+            Optional.of(JobState.EXECUTING),
+            Map.of("tmp/output/0", new byte[] {9})));
+    assertThat(await(journal.data(key(1))))
+        .containsOnlyKeys("spec", "tmp/output/0")
+        .hasEntrySatisfying("spec", v -> assertThat(v).containsExactly(1, 2, 3));
+    // A refused change stores none of its values.
+    assertThat(
+            failure(
+                journal.update(
+                    key(1), List.of(), Optional.of(JobState.POSTED), Map.of("x", new byte[1]))))
+        .isInstanceOf(JournalException.InvalidTransition.class);
+    assertThat(failure(journal.upsert(key(1), JobState.EXECUTING, List.of(), Map.of("a b", spec))))
+        .hasMessageContaining("not a value name");
+    assertThat(await(journal.data(key(1)))).containsOnlyKeys("spec", "tmp/output/0");
+
+    await(journal.upsert(key(1), JobState.RECLAIMED, List.of()));
+    assertThat(await(journal.data(key(1)))).containsOnlyKeys("spec");
+    assertThat(await(journal.data(key(2)))).isEmpty();
+  }
+
+  @Test
+  void cursorsAreSavedAndReplaced() throws Exception {
+    assertThat(await(journal.cursor("market"))).isEmpty();
+    await(journal.saveCursor("market", 7));
+    await(journal.saveCursor("market", 12));
+    assertThat(await(journal.cursor("market"))).hasValue(12);
+    assertThat(failure(journal.saveCursor("market", -1))).isInstanceOf(JournalException.class);
+    assertThat(await(journal.cursor("market"))).hasValue(12);
   }
 
   @Test

@@ -47,6 +47,47 @@ class SqliteJobJournalTest extends JobJournalContract {
   }
 
   @Test
+  void aVersionOneFileIsMigratedAndKeepsItsJobs() throws Exception {
+    journal.close();
+    Path old = dir.resolve("v1.db");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + old);
+        var st = c.createStatement()) {
+      st.execute(
+          "CREATE TABLE jobs (chain_id INTEGER NOT NULL, market TEXT NOT NULL, job_id TEXT NOT"
+              + " NULL, state TEXT NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY (chain_id,"
+              + " market, job_id)) WITHOUT ROWID");
+      st.execute(
+          "CREATE TABLE shards (chain_id INTEGER NOT NULL, market TEXT NOT NULL, job_id TEXT NOT"
+              + " NULL, shard INTEGER NOT NULL, state TEXT NOT NULL, output_hash TEXT, PRIMARY KEY"
+              + " (chain_id, market, job_id, shard), FOREIGN KEY (chain_id, market, job_id)"
+              + " REFERENCES jobs ON DELETE CASCADE) WITHOUT ROWID");
+      st.execute(
+          "INSERT INTO jobs VALUES (31337, '"
+              + MARKET.toLowerCase(java.util.Locale.ROOT)
+              + "', '"
+              + "0".repeat(63)
+              + "5', 'ASSIGNED', 0)");
+      st.execute("PRAGMA user_version=1");
+    }
+    journal = SqliteJobJournal.open(old, clock, Duration.ofSeconds(30));
+
+    assertThat(await(journal.find(key(5))))
+        .get()
+        .extracting(JobRecord::state)
+        .isEqualTo(JobState.ASSIGNED);
+    await(
+        journal.update(key(5), List.of(), Optional.empty(), java.util.Map.of("spec", new byte[2])));
+    assertThat(await(journal.data(key(5)))).containsOnlyKeys("spec");
+    journal.close();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + old);
+        ResultSet rs = c.createStatement().executeQuery("PRAGMA user_version")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getInt(1)).isEqualTo(2);
+    }
+    journal = open(clock);
+  }
+
+  @Test
   void theFileIsInWalMode() throws Exception {
     await(journal.upsert(key(1), JobState.POSTED, List.of()));
     journal.close();

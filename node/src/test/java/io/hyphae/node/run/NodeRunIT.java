@@ -54,10 +54,12 @@ class NodeRunIT {
             keystore.toString(),
             "--admin-port",
             "0",
+            "--p2p-port",
+            "0",
             "--log-level",
             "WARN");
     builder.environment().put("HYPHAE_PASSWORD", "pw");
-    builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+    builder.redirectError(dir.resolve("stderr.txt").toFile());
     Process node = builder.start();
     Runtime.getRuntime().addShutdownHook(new Thread(node::destroyForcibly));
     List<String> output = new ArrayList<>();
@@ -72,7 +74,15 @@ class NodeRunIT {
           admin = m.group(1);
         }
       }
-      assertThat(admin).as(String.join("\n", output)).isNotNull();
+      assertThat(admin)
+          .as(
+              () ->
+                  String.join("\n", output)
+                      + " alive="
+                      + node.isAlive()
+                      + " "
+                      + readQuietly(dir.resolve("stderr.txt")))
+          .isNotNull();
       assertThat(output.get(0)).isEqualTo("node " + NodeRunnerTest.ADDRESS + " running");
 
       try (HttpClient http = HttpClient.newHttpClient()) {
@@ -96,9 +106,19 @@ class NodeRunIT {
       node.destroyForcibly();
     }
     assertThat(output)
-        .contains("stopping: admin HTTP server, then job journal")
+        .contains(
+            "stopping: admin HTTP server, then libp2p host, then inference engine, then job"
+                + " journal")
         .endsWith("stopped");
     assertThat(node.exitValue()).isEqualTo(143); // 128 + SIGTERM, as for any signalled JVM
     assertThat(Files.exists(dir.resolve("data/journal.db"))).isTrue();
+  }
+
+  private static String readQuietly(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (java.io.IOException e) {
+      return e.toString();
+    }
   }
 }

@@ -59,6 +59,7 @@ class NodeRunnerTest {
     flags.put(NodeOption.KEYSTORE, keystore.toString());
     flags.put(NodeOption.PASSWORD_FILE, password.toString());
     flags.put(NodeOption.ADMIN_PORT, "0");
+    flags.put(NodeOption.P2P_PORT, "0");
     flags.put(NodeOption.MODELS, "all-minilm-l6-v2-q");
     return NodeConfigLoader.load(flags, Map.of(), Optional.empty());
   }
@@ -92,14 +93,20 @@ class NodeRunnerTest {
       assertThat(status.get("address").asText()).isEqualTo(ADDRESS);
       assertThat(status.get("journal").get("pendingJobs").asInt()).isEqualTo(1);
       assertThat(status.get("models").get(0).asText()).isEqualTo("all-minilm-l6-v2-q");
-      assertThat(status.get("services").get("bidder").asText()).startsWith("not built yet");
+      assertThat(status.get("services").get("bidder").asText()).startsWith("off");
+      assertThat(status.get("peerId").asText()).startsWith("16Uiu2HA");
+      assertThat(status.get("listenAddresses").get(0).asText())
+          .startsWith("/ip4/127.0.0.1/tcp/")
+          .endsWith("/p2p/" + status.get("peerId").asText());
+      assertThat(status.get("services").get("p2p").asText()).startsWith("running");
       assertThat(get(node, "/metrics").body())
           .contains("hyphae_node_info{address=\"" + ADDRESS + "\"} 1")
           .contains("hyphae_journal_transactions_total 1.0");
     } finally {
       node.close();
     }
-    assertThat(node.shutdown().stopped()).containsExactly("admin HTTP server", "job journal");
+    assertThat(node.shutdown().stopped())
+        .containsExactly("admin HTTP server", "libp2p host", "inference engine", "job journal");
     // The admin port is free again.
     try (ServerSocket again = new ServerSocket(node.adminAddress().getPort())) {
       assertThat(again.isBound()).isTrue();
