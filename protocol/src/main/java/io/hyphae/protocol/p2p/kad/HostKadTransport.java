@@ -18,8 +18,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Kademlia on a libp2p {@link Host}: serves {@code /ipfs/kad/1.0.0} (each request on an inbound
  * stream answered in order, on the node's scheduler thread) and sends each of our requests on a
- * stream of its own: one varint-length-prefixed message, half-close, one reply. Requests go to
- * peers we are connected to (the host keeps no address book yet); others fail as UNREACHABLE.
+ * stream of its own: one varint-length-prefixed message, half-close, one reply. A peer we are not
+ * connected to is dialed at the addresses the host's {@link io.hyphae.protocol.p2p.PeerStore} knows
+ * (learned from identify and from DHT replies); with none, or none answering, the request fails as
+ * UNREACHABLE.
  */
 public final class HostKadTransport implements KadTransport {
   private static final Logger LOG = LoggerFactory.getLogger(HostKadTransport.class);
@@ -53,7 +55,8 @@ public final class HostKadTransport implements KadTransport {
   @Override
   public CompletableFuture<KadProto.Message> request(PeerId peer, KadProto.Message request) {
     byte[] frame = codec.encodeFrame(request);
-    return host.newStream(peer, PROTOCOLS)
+    return host.connect(peer)
+        .thenCompose(c -> c.newStream(PROTOCOLS))
         .exceptionallyCompose(
             e ->
                 CompletableFuture.failedFuture(
@@ -82,7 +85,8 @@ public final class HostKadTransport implements KadTransport {
   @Override
   public void send(PeerId peer, KadProto.Message message) {
     byte[] frame = codec.encodeFrame(message);
-    host.newStream(peer, PROTOCOLS)
+    host.connect(peer)
+        .thenCompose(c -> c.newStream(PROTOCOLS))
         .thenCompose(stream -> stream.write(frame).thenCompose(v -> stream.closeWrite()))
         .whenComplete(
             (v, e) -> {
