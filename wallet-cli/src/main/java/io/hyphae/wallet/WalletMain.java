@@ -1,6 +1,7 @@
 package io.hyphae.wallet;
 
 import io.hyphae.contracts.keys.KeystoreException;
+import io.hyphae.wallet.market.MarketCommand;
 import io.hyphae.wallet.p2p.P2pCommand;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -19,7 +20,12 @@ import picocli.CommandLine.ScopeType;
     name = "hyphae",
     mixinStandardHelpOptions = true,
     description = "The Hyphae wallet: accounts, balances, stake and jobs.",
-    subcommands = {AccountCommand.class, BalanceCommand.class, P2pCommand.class},
+    subcommands = {
+      AccountCommand.class,
+      BalanceCommand.class,
+      MarketCommand.class,
+      P2pCommand.class
+    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
