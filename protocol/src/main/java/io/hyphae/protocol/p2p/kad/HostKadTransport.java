@@ -6,6 +6,7 @@ import io.hyphae.protocol.p2p.Stream;
 import io.hyphae.protocol.p2p.StreamReads;
 import io.hyphae.protocol.p2p.overlay.FrameException;
 import io.hyphae.protocol.p2p.overlay.Scheduler;
+import io.hyphae.protocol.p2p.transport.Libp2pHost;
 import io.hyphae.protocol.peer.PeerId;
 import io.hyphae.protocol.proto.KadProto;
 import java.time.Duration;
@@ -94,6 +95,19 @@ public final class HostKadTransport implements KadTransport {
                 LOG.debug("kad message to {} not sent: {}", peer, e.getMessage());
               }
             });
+  }
+
+  /** Per identify, when the peer has been identified: does it list {@code /ipfs/kad/1.0.0}? */
+  @Override
+  public boolean servesDht(PeerId peer) {
+    if (host instanceof Libp2pHost libp2p) {
+      return libp2p
+          .identify()
+          .info(peer)
+          .map(info -> info.protocols().contains(KadNode.PROTOCOL_ID))
+          .orElse(true);
+    }
+    return true;
   }
 
   private void onInboundStream(Stream stream) {

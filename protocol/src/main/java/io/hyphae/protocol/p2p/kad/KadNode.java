@@ -120,7 +120,9 @@ public final class KadNode {
   /** Answers one request from {@code from}; empty for messages without reply (ADD_PROVIDER). */
   public Optional<KadProto.Message> handleRequest(PeerId from, KadProto.Message req) {
     stats.requestsServed++;
-    table.add(from);
+    if (transport.servesDht(from)) {
+      table.add(from);
+    }
     byte[] key = req.getKey().toByteArray();
     KadProto.Message.Builder reply = KadProto.Message.newBuilder().setType(req.getType());
     switch (req.getType()) {

@@ -320,7 +320,7 @@ class OverlayJsInteropIT {
     }
 
     startJs("client");
-    event("listening", 30);
+    PeerId jsId = PeerId.parse(event("listening", 30).path("peerId").asText());
     command("{\"cmd\":\"dial\",\"addr\":\"" + javaAddress + "\"}", "dialed", 10);
     // js adds the Java peer to its routing table once identify shows it serves the DHT.
     while (true) {
@@ -341,5 +341,7 @@ class OverlayJsInteropIT {
     assertThat(found.path("addrs").toString())
         .contains(thirdHost.listenAddresses().get(0).toString());
     assertThat(onLoop(() -> kad.stats().requestsServed)).isPositive();
+    // js asked but does not serve the DHT (identify says so): it stays out of our routing table.
+    assertThat(onLoop(() -> kad.routingTable().contains(jsId))).isFalse();
   }
 }
