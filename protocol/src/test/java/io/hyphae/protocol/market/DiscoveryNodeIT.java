@@ -2,6 +2,7 @@ package io.hyphae.protocol.market;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import io.hyphae.protocol.crypto.Secp256k1PrivKey;
 import io.hyphae.protocol.multiaddr.Multiaddr;
 import io.hyphae.protocol.multiformats.Multihash;
@@ -10,6 +11,7 @@ import io.hyphae.protocol.p2p.HostConfig;
 import io.hyphae.protocol.p2p.overlay.ByteKey;
 import io.hyphae.protocol.p2p.transport.Libp2pHost;
 import io.hyphae.protocol.peer.PeerId;
+import io.hyphae.protocol.proto.MarketProto;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -164,5 +166,78 @@ class DiscoveryNodeIT {
         .failsWithin(20, TimeUnit.SECONDS)
         .withThrowableThat()
         .withMessageContaining("no address found");
+  }
+
+  private static CapacityAd adOf(Secp256k1PrivKey key, long issuedAt, long lifetime) {
+    return new CapacityAd(
+        PeerId.fromPublicKey(key.publicKey()),
+        key.publicKey().ethereumAddress(),
+        new CapacityAd.Hardware("x86-64", 4, 8L << 30, "", 0, 0),
+        List.of(new CapacityAd.ModelOffer(MODEL, MODEL, BigInteger.ONE, 1000)),
+        1,
+        BigInteger.ZERO,
+        issuedAt,
+        issuedAt + lifetime,
+        1);
+  }
+
+  @Test
+  void aSnapshotKeepsOnlyValidAdsOfWhatAPeerHandsOn() throws Exception {
+    Secp256k1PrivKey rogueKey = Secp256k1PrivKey.generate(RANDOM);
+    Libp2pHost rogue = new Libp2pHost(HostConfig.defaults(rogueKey).withIoThreads(1));
+    try {
+      rogue.start().get(5, TimeUnit.SECONDS);
+      long now = System.currentTimeMillis();
+      Secp256k1PrivKey honest = Secp256k1PrivKey.generate(RANDOM);
+      byte[] valid = SignedAds.sign(honest, adOf(honest, now, 60_000));
+      Secp256k1PrivKey tampered = Secp256k1PrivKey.generate(RANDOM);
+      byte[] forged = SignedAds.sign(tampered, adOf(tampered, now, 60_000));
+      forged[forged.length - 3] ^= 1; // inside the signature
+      Secp256k1PrivKey late = Secp256k1PrivKey.generate(RANDOM);
+      byte[] expired = SignedAds.sign(late, adOf(late, now - 120_000, 60_000));
+      // A victim's ad signed with the forger's key (a valid signature, by the wrong key).
+      Secp256k1PrivKey forger = Secp256k1PrivKey.generate(RANDOM);
+      Secp256k1PrivKey victim = Secp256k1PrivKey.generate(RANDOM);
+      MarketProto.SignedCapacityAd victimAd =
+          MarketProto.SignedCapacityAd.parseFrom(SignedAds.sign(victim, adOf(victim, now, 60_000)));
+      byte[] domain = "hyphae-capacity-ad:".getBytes(StandardCharsets.US_ASCII);
+      byte[] body = victimAd.getAd().toByteArray();
+      byte[] signedBytes = java.util.Arrays.copyOf(domain, domain.length + body.length);
+      System.arraycopy(body, 0, signedBytes, domain.length, body.length);
+      byte[] wrongSigner =
+          victimAd.toBuilder()
+              .setSignature(ByteString.copyFrom(forger.sign(signedBytes)))
+              .build()
+              .toByteArray();
+      new io.hyphae.protocol.p2p.reqresp.RequestResponse<>(
+              rogue,
+              new io.hyphae.protocol.p2p.reqresp.RequestResponseProtocol<>(
+                  DiscoveryNode.ADS_PROTOCOL,
+                  io.hyphae.protocol.p2p.reqresp.MessageCodec.protobuf(
+                      MarketProto.AdsRequest.parser()),
+                  io.hyphae.protocol.p2p.reqresp.MessageCodec.protobuf(
+                      MarketProto.AdsResponse.parser()),
+                  1024,
+                  1 << 20,
+                  Duration.ofSeconds(10),
+                  4))
+          .serve(
+              (from, request) ->
+                  java.util.concurrent.CompletableFuture.completedFuture(
+                      MarketProto.AdsResponse.newBuilder()
+                          .addAds(ByteString.copyFrom(forged))
+                          .addAds(ByteString.copyFrom(expired))
+                          .addAds(ByteString.copyFrom(wrongSigner))
+                          .addAds(ByteString.copyFromUtf8("not an ad"))
+                          .addAds(ByteString.copyFrom(valid))
+                          .build()));
+      Member joiner = join(List.of(rogue.listenAddresses().get(0).withPeerId(rogue.peerId())));
+      assertThat(joiner.discovery().reachedBootstrapPeers()).containsExactly(rogue.peerId());
+      assertThat(ads(joiner))
+          .extracting(CapacityAd::peerId)
+          .containsExactly(PeerId.fromPublicKey(honest.publicKey()));
+    } finally {
+      rogue.stop().get(5, TimeUnit.SECONDS);
+    }
   }
 }
