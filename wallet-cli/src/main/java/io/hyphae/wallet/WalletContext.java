@@ -16,7 +16,7 @@ import java.util.Optional;
  * What every wallet command works with: the resolved global options (flag, else devnet file, else
  * default), the environment, and the output streams.
  */
-record WalletContext(
+public record WalletContext(
     String rpcFlag,
     boolean json,
     Path keystoreDirFlag,
@@ -39,7 +39,8 @@ record WalletContext(
     return devnet().map(DevnetInfo::rpcUrl).orElse(DEFAULT_RPC);
   }
 
-  Optional<DevnetInfo> devnet() {
+  /** The devnet's description, when its file exists; an invalid file is a ConfigException. */
+  public Optional<DevnetInfo> devnet() {
     return DevnetInfo.readIfPresent(devnetInfoFile);
   }
 
@@ -48,8 +49,13 @@ record WalletContext(
         keystoreDirFlag != null ? keystoreDirFlag : KeystoreDirectory.defaultLocation(environment));
   }
 
+  /** The context of a subcommand of the {@code hyphae} command line (for subcommand packages). */
+  public static WalletContext of(picocli.CommandLine.Model.CommandSpec spec) {
+    return ((WalletMain) spec.root().userObject()).context();
+  }
+
   /** Prints {@code value} as JSON on stdout. */
-  void printJson(Object value) {
+  public void printJson(Object value) {
     try {
       out.println(JSON.writeValueAsString(value));
       out.flush();

@@ -1,6 +1,7 @@
 package io.hyphae.wallet;
 
 import io.hyphae.contracts.keys.KeystoreException;
+import io.hyphae.wallet.market.MarketCommand;
 import io.hyphae.wallet.p2p.P2pCommand;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {
       AccountCommand.class,
       BalanceCommand.class,
+      MarketCommand.class,
       P2pCommand.class,
       JobCommand.class,
       ProviderCommand.class,

@@ -80,6 +80,7 @@ class NodeRunIT {
                   String.join("\n", output)
                       + " alive="
                       + node.isAlive()
+                      + (node.isAlive() ? "" : " exit=" + node.exitValue())
                       + " "
                       + readQuietly(dir.resolve("stderr.txt")))
           .isNotNull();

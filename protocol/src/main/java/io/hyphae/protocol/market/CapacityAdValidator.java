@@ -66,16 +66,7 @@ public final class CapacityAdValidator implements MessageValidator {
       throw new AdException(
           AdException.Reason.WRONG_ADVERTISER, "ad published by another peer than its advertiser");
     }
-    long now = wallClockMillis.getAsLong();
-    if (ad.expiresAtMs() - ad.issuedAtMs() > limits.maxTtlMs()) {
-      throw new AdException(AdException.Reason.TTL_TOO_LONG, "lifetime over the limit");
-    }
-    if (ad.expiresAtMs() <= now) {
-      throw new AdException(AdException.Reason.EXPIRED, "expired");
-    }
-    if (ad.issuedAtMs() > now + limits.maxClockSkewMs()) {
-      throw new AdException(AdException.Reason.NOT_YET_VALID, "issued in the future");
-    }
+    long now = checkTimes(ad);
     long[] last = lastSeen.get(ad.peerId());
     if (last != null) {
       if (ad.sequence() <= last[0]) {
@@ -87,5 +78,30 @@ public final class CapacityAdValidator implements MessageValidator {
     }
     lastSeen.put(ad.peerId(), new long[] {ad.sequence(), now});
     return ad;
+  }
+
+  /**
+   * The stateless checks of an ad handed on outside gossip (a market snapshot): signature, Ethereum
+   * address, sizes, lifetime and expiry. Rate and sequence are the view's business.
+   */
+  public CapacityAd checkSigned(byte[] signedAd) throws AdException {
+    CapacityAd ad = SignedAds.verify(signedAd, limits);
+    checkTimes(ad);
+    return ad;
+  }
+
+  /** Lifetime, expiry and clock skew; returns the time checked against. */
+  private long checkTimes(CapacityAd ad) throws AdException {
+    long now = wallClockMillis.getAsLong();
+    if (ad.expiresAtMs() - ad.issuedAtMs() > limits.maxTtlMs()) {
+      throw new AdException(AdException.Reason.TTL_TOO_LONG, "lifetime over the limit");
+    }
+    if (ad.expiresAtMs() <= now) {
+      throw new AdException(AdException.Reason.EXPIRED, "expired");
+    }
+    if (ad.issuedAtMs() > now + limits.maxClockSkewMs()) {
+      throw new AdException(AdException.Reason.NOT_YET_VALID, "issued in the future");
+    }
+    return now;
   }
 }

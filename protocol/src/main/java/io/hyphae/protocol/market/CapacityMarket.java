@@ -50,14 +50,32 @@ public final class CapacityMarket {
   private void onAd(PubsubMessage message) {
     try {
       CapacityAd ad = SignedAds.verify(message.data(), limits);
-      if (view.put(ad)) {
-        for (java.util.function.Consumer<CapacityAd> l : listeners) {
-          l.accept(ad);
-        }
-      }
+      update(ad, message.data());
     } catch (AdException e) {
       LOG.debug("accepted ad failed to decode for the view: {}", e.getMessage());
     }
+  }
+
+  private boolean update(CapacityAd ad, byte[] signed) {
+    if (!view.put(ad, signed)) {
+      return false;
+    }
+    for (java.util.function.Consumer<CapacityAd> l : listeners) {
+      try {
+        l.accept(ad);
+      } catch (RuntimeException e) {
+        LOG.warn("capacity ad listener failed", e);
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Takes a signed ad that came outside gossip (a peer's market snapshot) after the stateless
+   * checks; true when it updated the view. Not forwarded: its advertiser gossiped it already.
+   */
+  public boolean accept(byte[] signedAd) throws AdException {
+    return update(validator.checkSigned(signedAd), signedAd);
   }
 
   /** Signs and publishes our ad; our own view takes it too. */

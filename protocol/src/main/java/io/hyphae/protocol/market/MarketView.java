@@ -18,6 +18,8 @@ import java.util.function.LongSupplier;
  */
 public final class MarketView {
   private final Map<PeerId, CapacityAd> ads = new HashMap<>();
+  // The advertiser-signed encoding of each ad that came with one (what a snapshot hands on).
+  private final Map<PeerId, byte[]> signed = new HashMap<>();
   private final LongSupplier wallClockMillis;
   private final int maxProviders;
 
@@ -37,6 +39,14 @@ public final class MarketView {
 
   /** Keeps {@code ad} if it is newer than the provider's current one; false otherwise. */
   public boolean put(CapacityAd ad) {
+    return put(ad, null);
+  }
+
+  /**
+   * As {@link #put(CapacityAd)}, keeping {@code signedEncoding} (the {@code SignedCapacityAd} the
+   * ad was decoded from) to hand on in {@link #signedAds(int)}.
+   */
+  public boolean put(CapacityAd ad, byte[] signedEncoding) {
     long now = wallClockMillis.getAsLong();
     if (ad.expiresAtMs() <= now) {
       return false;
@@ -57,9 +67,15 @@ public final class MarketView {
           return false;
         }
         ads.remove(soonest);
+        signed.remove(soonest);
       }
     }
     ads.put(ad.peerId(), ad);
+    if (signedEncoding != null) {
+      signed.put(ad.peerId(), signedEncoding.clone());
+    } else {
+      signed.remove(ad.peerId());
+    }
     return true;
   }
 
@@ -68,7 +84,29 @@ public final class MarketView {
     long now = wallClockMillis.getAsLong();
     int before = ads.size();
     ads.values().removeIf(ad -> ad.expiresAtMs() <= now);
+    signed.keySet().retainAll(ads.keySet());
     return before - ads.size();
+  }
+
+  /** Every unexpired ad, soonest expiring first. */
+  public List<CapacityAd> ads() {
+    expire();
+    List<CapacityAd> out = new ArrayList<>(ads.values());
+    out.sort(Comparator.comparingLong(CapacityAd::expiresAtMs));
+    return out;
+  }
+
+  /** The signed encodings of the unexpired ads that came with one (at most {@code max}). */
+  public List<byte[]> signedAds(int max) {
+    expire();
+    List<byte[]> out = new ArrayList<>();
+    for (byte[] b : signed.values()) {
+      if (out.size() >= max) {
+        break;
+      }
+      out.add(b.clone());
+    }
+    return out;
   }
 
   public Optional<CapacityAd> latest(PeerId provider) {

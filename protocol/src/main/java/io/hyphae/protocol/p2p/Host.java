@@ -26,6 +26,16 @@ public interface Host {
    */
   CompletableFuture<Connection> dial(Multiaddr address);
 
+  /**
+   * An open connection to {@code peer}: an existing one, else a dial of the addresses the {@link
+   * #peerStore()} knows for it (in turn, until one works); fails with BAD_ADDRESS when none is
+   * known, else with the last dial's failure.
+   */
+  CompletableFuture<Connection> connect(PeerId peer);
+
+  /** The addresses this host knows for other peers (identify, connections, the DHT). */
+  PeerStore peerStore();
+
   /** Opens a stream on an existing connection to {@code peer}, or fails with CLOSED. */
   CompletableFuture<Stream> newStream(PeerId peer, List<String> protocols);
 

@@ -87,6 +87,10 @@ public final class IdentifyService {
     listeners.add(listener);
   }
 
+  public void removeListener(Consumer<IdentifyInfo> listener) {
+    listeners.remove(listener);
+  }
+
   private void learned(IdentifyInfo info) {
     peers.put(info.peerId(), info);
     for (Consumer<IdentifyInfo> l : listeners) {

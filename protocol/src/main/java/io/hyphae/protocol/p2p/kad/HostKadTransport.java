@@ -6,6 +6,7 @@ import io.hyphae.protocol.p2p.Stream;
 import io.hyphae.protocol.p2p.StreamReads;
 import io.hyphae.protocol.p2p.overlay.FrameException;
 import io.hyphae.protocol.p2p.overlay.Scheduler;
+import io.hyphae.protocol.p2p.transport.Libp2pHost;
 import io.hyphae.protocol.peer.PeerId;
 import io.hyphae.protocol.proto.KadProto;
 import java.time.Duration;
@@ -18,8 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Kademlia on a libp2p {@link Host}: serves {@code /ipfs/kad/1.0.0} (each request on an inbound
  * stream answered in order, on the node's scheduler thread) and sends each of our requests on a
- * stream of its own: one varint-length-prefixed message, half-close, one reply. Requests go to
- * peers we are connected to (the host keeps no address book yet); others fail as UNREACHABLE.
+ * stream of its own: one varint-length-prefixed message, half-close, one reply. A peer we are not
+ * connected to is dialed at the addresses the host's {@link io.hyphae.protocol.p2p.PeerStore} knows
+ * (learned from identify and from DHT replies); with none, or none answering, the request fails as
+ * UNREACHABLE.
  */
 public final class HostKadTransport implements KadTransport {
   private static final Logger LOG = LoggerFactory.getLogger(HostKadTransport.class);
@@ -53,7 +56,8 @@ public final class HostKadTransport implements KadTransport {
   @Override
   public CompletableFuture<KadProto.Message> request(PeerId peer, KadProto.Message request) {
     byte[] frame = codec.encodeFrame(request);
-    return host.newStream(peer, PROTOCOLS)
+    return host.connect(peer)
+        .thenCompose(c -> c.newStream(PROTOCOLS))
         .exceptionallyCompose(
             e ->
                 CompletableFuture.failedFuture(
@@ -82,7 +86,8 @@ public final class HostKadTransport implements KadTransport {
   @Override
   public void send(PeerId peer, KadProto.Message message) {
     byte[] frame = codec.encodeFrame(message);
-    host.newStream(peer, PROTOCOLS)
+    host.connect(peer)
+        .thenCompose(c -> c.newStream(PROTOCOLS))
         .thenCompose(stream -> stream.write(frame).thenCompose(v -> stream.closeWrite()))
         .whenComplete(
             (v, e) -> {
@@ -90,6 +95,19 @@ public final class HostKadTransport implements KadTransport {
                 LOG.debug("kad message to {} not sent: {}", peer, e.getMessage());
               }
             });
+  }
+
+  /** Per identify, when the peer has been identified: does it list {@code /ipfs/kad/1.0.0}? */
+  @Override
+  public boolean servesDht(PeerId peer) {
+    if (host instanceof Libp2pHost libp2p) {
+      return libp2p
+          .identify()
+          .info(peer)
+          .map(info -> info.protocols().contains(KadNode.PROTOCOL_ID))
+          .orElse(true);
+    }
+    return true;
   }
 
   private void onInboundStream(Stream stream) {

@@ -1,5 +1,7 @@
 package io.hyphae.protocol.p2p.kad;
 
+import io.hyphae.protocol.multiaddr.Multiaddr;
+import io.hyphae.protocol.p2p.PeerStore;
 import io.hyphae.protocol.p2p.overlay.FrameException;
 import io.hyphae.protocol.p2p.overlay.SimulatedScheduler;
 import io.hyphae.protocol.peer.PeerId;
@@ -11,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * DHT nodes on one {@link SimulatedScheduler}: each request and reply is encoded to its frame,
@@ -31,6 +34,16 @@ public final class InMemoryKadNetwork {
   }
 
   public KadNode addNode(PeerId id, KadConfig config, RecordValidator validator) {
+    return addNode(id, config, validator, new PeerStore(scheduler::nowMillis, 1, 1), List::of);
+  }
+
+  /** A node with its own address book and announced addresses (addresses are not dialed here). */
+  public KadNode addNode(
+      PeerId id,
+      KadConfig config,
+      RecordValidator validator,
+      PeerStore peerStore,
+      Supplier<List<Multiaddr>> selfAddresses) {
     KadCodec codec = new KadCodec(config.limits());
     KadTransport transport =
         new KadTransport() {
@@ -49,7 +62,15 @@ public final class InMemoryKadNetwork {
           }
         };
     KadNode node =
-        new KadNode(id, config, scheduler, transport, validator, new Random(random.nextLong()));
+        new KadNode(
+            id,
+            config,
+            scheduler,
+            transport,
+            validator,
+            new Random(random.nextLong()),
+            peerStore,
+            selfAddresses);
     nodes.put(id, node);
     codecs.put(id, codec);
     return node;

@@ -1,6 +1,8 @@
 package io.hyphae.protocol.p2p.kad;
 
 import com.google.protobuf.ByteString;
+import io.hyphae.protocol.multiaddr.Multiaddr;
+import io.hyphae.protocol.p2p.PeerStore;
 import io.hyphae.protocol.p2p.overlay.ByteKey;
 import io.hyphae.protocol.p2p.overlay.Scheduler;
 import io.hyphae.protocol.peer.PeerId;
@@ -19,12 +21,17 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One Kademlia DHT node in server mode: answers requests ({@link #handleRequest}) and runs
  * iterative lookups. Single-threaded on its scheduler; transport callbacks hop back onto it.
+ *
+ * <p>Addresses: replies carry the addresses the {@link PeerStore} knows for each peer they name
+ * (ours from {@code selfAddresses}); addresses in replies and in ADD_PROVIDER go into the store, so
+ * the transport can dial peers a lookup hears of.
  */
 public final class KadNode {
   public static final String PROTOCOL_ID = "/ipfs/kad/1.0.0";
@@ -37,6 +44,8 @@ public final class KadNode {
   private final RecordValidator validator;
   private final Random random;
   private final RoutingTable table;
+  private final PeerStore peerStore;
+  private final Supplier<List<Multiaddr>> selfAddresses;
   private final LinkedHashMap<ByteKey, StoredRecord> records = new LinkedHashMap<>();
   private final LinkedHashMap<ByteKey, LinkedHashMap<PeerId, Long>> providers =
       new LinkedHashMap<>();
@@ -59,7 +68,33 @@ public final class KadNode {
       KadTransport transport,
       RecordValidator validator,
       Random random) {
+    this(
+        self,
+        config,
+        scheduler,
+        transport,
+        validator,
+        random,
+        new PeerStore(scheduler::nowMillis, 1, 1),
+        List::of);
+  }
+
+  /**
+   * A node that shares {@code peerStore} with its host and announces {@code selfAddresses} (read on
+   * each use: listen addresses may change).
+   */
+  public KadNode(
+      PeerId self,
+      KadConfig config,
+      Scheduler scheduler,
+      KadTransport transport,
+      RecordValidator validator,
+      Random random,
+      PeerStore peerStore,
+      Supplier<List<Multiaddr>> selfAddresses) {
     this.self = self;
+    this.peerStore = peerStore;
+    this.selfAddresses = selfAddresses;
     this.config = config;
     this.scheduler = scheduler;
     this.transport = transport;
@@ -85,7 +120,9 @@ public final class KadNode {
   /** Answers one request from {@code from}; empty for messages without reply (ADD_PROVIDER). */
   public Optional<KadProto.Message> handleRequest(PeerId from, KadProto.Message req) {
     stats.requestsServed++;
-    table.add(from);
+    if (transport.servesDht(from)) {
+      table.add(from);
+    }
     byte[] key = req.getKey().toByteArray();
     KadProto.Message.Builder reply = KadProto.Message.newBuilder().setType(req.getType());
     switch (req.getType()) {
@@ -122,6 +159,7 @@ public final class KadNode {
           // Only the sender may announce itself (spec: ignore records not matching the sender).
           if (p.getId().equals(ByteString.copyFrom(from.toBytes()))) {
             addProvider(ByteKey.copyOf(key), from);
+            peerStore.addAddresses(from, addresses(p), PeerStore.PROVIDER_TTL_MS);
           }
         }
         return Optional.empty();
@@ -149,11 +187,36 @@ public final class KadNode {
     }
   }
 
-  private static KadProto.Message.Peer peerInfo(PeerId p) {
-    return KadProto.Message.Peer.newBuilder()
-        .setId(ByteString.copyFrom(p.toBytes()))
-        .setConnection(KadProto.Message.ConnectionType.CAN_CONNECT)
-        .build();
+  /** A peer as replies name it: its id and the addresses we know for it, within the limits. */
+  private KadProto.Message.Peer peerInfo(PeerId p) {
+    KadProto.Message.Peer.Builder b =
+        KadProto.Message.Peer.newBuilder()
+            .setId(ByteString.copyFrom(p.toBytes()))
+            .setConnection(KadProto.Message.ConnectionType.CAN_CONNECT);
+    List<Multiaddr> known = p.equals(self) ? selfAddresses.get() : peerStore.addresses(p);
+    for (Multiaddr a : known) {
+      if (b.getAddrsCount() >= config.limits().maxAddrsPerPeer()) {
+        break;
+      }
+      byte[] bytes = a.withoutPeerId().toBytes();
+      if (bytes.length <= config.limits().maxAddrBytes()) {
+        b.addAddrs(ByteString.copyFrom(bytes));
+      }
+    }
+    return b.build();
+  }
+
+  /** The addresses a peer entry carries; undecodable ones are skipped. */
+  private static List<Multiaddr> addresses(KadProto.Message.Peer info) {
+    List<Multiaddr> out = new ArrayList<>(info.getAddrsCount());
+    for (ByteString a : info.getAddrsList()) {
+      try {
+        out.add(Multiaddr.fromBytes(a.toByteArray()));
+      } catch (RuntimeException e) {
+        // a transport we do not know: leave it out
+      }
+    }
+    return out;
   }
 
   private void store(byte[] key, byte[] value) {
@@ -255,6 +318,25 @@ public final class KadNode {
     Lookup l = new Lookup(KadProto.Message.MessageType.FIND_NODE, key, Integer.MAX_VALUE);
     l.start();
     return l.result.thenApply(r -> r.closest);
+  }
+
+  /**
+   * Looks {@code peer} up in the DHT (FIND_NODE for its id, ending as soon as a reply names it with
+   * addresses) and returns the addresses then known for it, freshest first; fails with NOT_FOUND
+   * when no peer knew any.
+   */
+  public CompletableFuture<List<Multiaddr>> findPeer(PeerId peer) {
+    Lookup l = new Lookup(KadProto.Message.MessageType.FIND_NODE, peer.toBytes(), 1);
+    l.soughtPeer = peer;
+    l.start();
+    return l.result.thenApply(
+        r -> {
+          List<Multiaddr> known = peerStore.addresses(peer);
+          if (known.isEmpty()) {
+            throw new KadException(KadException.Reason.NOT_FOUND, "no address found for " + peer);
+          }
+          return known;
+        });
   }
 
   /** Stores a record locally and on the k closest peers; completes with the count that took it. */
@@ -396,6 +478,9 @@ public final class KadNode {
     final Set<PeerId> providers = new LinkedHashSet<>();
     final CompletableFuture<LookupResult> result = new CompletableFuture<>();
     int inFlight;
+    // findPeer: the peer sought, and whether a reply named it with addresses
+    PeerId soughtPeer;
+    boolean targetFound;
 
     Lookup(KadProto.Message.MessageType type, byte[] key, int wanted) {
       this.type = type;
@@ -423,6 +508,7 @@ public final class KadNode {
       return switch (type) {
         case GET_VALUE -> values.size() >= wanted;
         case GET_PROVIDERS -> providers.size() >= wanted;
+        case FIND_NODE -> targetFound;
         default -> false;
       };
     }
@@ -478,11 +564,22 @@ public final class KadNode {
 
     void absorb(PeerId from, KadProto.Message reply) {
       for (KadProto.Message.Peer info : reply.getCloserPeersList()) {
+        PeerId p;
         try {
-          heard(PeerId.fromBytes(info.getId().toByteArray()));
+          p = PeerId.fromBytes(info.getId().toByteArray());
         } catch (IllegalArgumentException e) {
           LOG.debug("kad peer {} returned a malformed peer id", from);
+          continue;
         }
+        // Before heard(): querying p may need its addresses.
+        List<Multiaddr> addrs = addresses(info);
+        if (!p.equals(self)) {
+          peerStore.addAddresses(p, addrs, PeerStore.TEMP_TTL_MS);
+        }
+        if (p.equals(soughtPeer) && !addrs.isEmpty()) {
+          targetFound = true;
+        }
+        heard(p);
       }
       if (type == KadProto.Message.MessageType.GET_VALUE && reply.hasRecord()) {
         byte[] v = reply.getRecord().getValue().toByteArray();
@@ -496,7 +593,11 @@ public final class KadNode {
       if (type == KadProto.Message.MessageType.GET_PROVIDERS) {
         for (KadProto.Message.Peer info : reply.getProviderPeersList()) {
           try {
-            providers.add(PeerId.fromBytes(info.getId().toByteArray()));
+            PeerId p = PeerId.fromBytes(info.getId().toByteArray());
+            providers.add(p);
+            if (!p.equals(self)) {
+              peerStore.addAddresses(p, addresses(info), PeerStore.TEMP_TTL_MS);
+            }
           } catch (IllegalArgumentException e) {
             LOG.debug("kad peer {} returned a malformed provider id", from);
           }

@@ -14,4 +14,12 @@ public interface KadTransport {
 
   /** Sends a message that has no reply (ADD_PROVIDER). */
   void send(PeerId peer, KadProto.Message message);
+
+  /**
+   * False when {@code peer} is known not to serve the DHT (a client-mode peer): it may ask us, but
+   * it must not enter the routing table, or we would send others to a peer that cannot answer.
+   */
+  default boolean servesDht(PeerId peer) {
+    return true;
+  }
 }

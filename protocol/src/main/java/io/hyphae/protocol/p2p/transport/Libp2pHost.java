@@ -6,6 +6,7 @@ import io.hyphae.protocol.p2p.ConnectionListener;
 import io.hyphae.protocol.p2p.Host;
 import io.hyphae.protocol.p2p.HostConfig;
 import io.hyphae.protocol.p2p.P2pException;
+import io.hyphae.protocol.p2p.PeerStore;
 import io.hyphae.protocol.p2p.Stream;
 import io.hyphae.protocol.p2p.StreamHandler;
 import io.hyphae.protocol.p2p.identify.IdentifyService;
@@ -65,6 +66,12 @@ public final class Libp2pHost implements Host {
   private final EventLoopGroup group;
   private final IdentifyService identify;
   private final PingService ping;
+  private final PeerStore peerStore = PeerStore.defaults();
+  private final ConcurrentHashMap<PeerId, CompletableFuture<Connection>> pendingConnects =
+      new ConcurrentHashMap<>();
+
+  /** Addresses tried per {@link #connect(PeerId)}; more would make an unreachable peer slow. */
+  static final int MAX_ADDRESSES_PER_CONNECT = 4;
 
   /** A host with yamux, identify and ping. */
   public Libp2pHost(HostConfig config) {
@@ -85,6 +92,20 @@ public final class Libp2pHost implements Host {
     this.ping = new PingService(this, config.negotiationTimeout());
     identify.install();
     ping.install();
+    // A connected peer's listen addresses live as long as it stays connected.
+    identify.addListener(
+        info ->
+            peerStore.addAddresses(
+                info.peerId(),
+                info.listenAddresses(),
+                connections(info.peerId()).isEmpty()
+                    ? PeerStore.RECENTLY_CONNECTED_TTL_MS
+                    : PeerStore.CONNECTED_TTL_MS));
+  }
+
+  @Override
+  public PeerStore peerStore() {
+    return peerStore;
   }
 
   public IdentifyService identify() {
@@ -238,6 +259,9 @@ public final class Libp2pHost implements Host {
                   .addListener(
                       f -> {
                         if (connections.remove(c)) {
+                          if (connections(remote).isEmpty()) {
+                            peerStore.downgrade(remote, PeerStore.RECENTLY_CONNECTED_TTL_MS);
+                          }
                           listeners.forEach(l -> notify(() -> l.onDisconnected(c)));
                         }
                       });
@@ -246,6 +270,17 @@ public final class Libp2pHost implements Host {
                 result.completeExceptionally(
                     new P2pException(P2pException.Reason.CLOSED, "closed during the upgrade"));
                 return;
+              }
+              if (initiator) {
+                // The address we dialed works (an inbound one is the remote's ephemeral port).
+                try {
+                  peerStore.addAddresses(
+                      remote,
+                      List.of(TcpAddresses.toMultiaddr(ch.remoteAddress())),
+                      PeerStore.CONNECTED_TTL_MS);
+                } catch (P2pException e) {
+                  // not an IP socket: nothing to remember
+                }
               }
               listeners.forEach(l -> notify(() -> l.onConnected(c)));
               result.complete(c);
@@ -349,6 +384,59 @@ public final class Libp2pHost implements Host {
         });
     // a failed connect reports as such, not as the upgrade's "closed"
     return connected.thenCompose(v -> upgraded);
+  }
+
+  @Override
+  public CompletableFuture<Connection> connect(PeerId peer) {
+    List<Connection> existing = connections(peer);
+    if (!existing.isEmpty()) {
+      return CompletableFuture.completedFuture(existing.get(0));
+    }
+    CompletableFuture<Connection> mine = new CompletableFuture<>();
+    CompletableFuture<Connection> pending = pendingConnects.putIfAbsent(peer, mine);
+    if (pending != null) {
+      return pending; // one dial per peer at a time
+    }
+    List<Multiaddr> known = peerStore.addresses(peer);
+    if (known.isEmpty()) {
+      pendingConnects.remove(peer, mine);
+      mine.completeExceptionally(
+          new P2pException(P2pException.Reason.BAD_ADDRESS, "no known address for " + peer));
+      return mine;
+    }
+    List<Multiaddr> tries = known.subList(0, Math.min(known.size(), MAX_ADDRESSES_PER_CONNECT));
+    dialInTurn(peer, tries, 0, null)
+        .whenComplete(
+            (c, e) -> {
+              pendingConnects.remove(peer, mine);
+              if (e != null) {
+                mine.completeExceptionally(e);
+              } else {
+                mine.complete(c);
+              }
+            });
+    return mine;
+  }
+
+  private CompletableFuture<Connection> dialInTurn(
+      PeerId peer, List<Multiaddr> addresses, int index, Throwable last) {
+    if (index >= addresses.size()) {
+      return CompletableFuture.failedFuture(
+          last instanceof P2pException
+              ? last
+              : new P2pException(
+                  P2pException.Reason.CONNECT_FAILED,
+                  "no known address of " + peer + " answered",
+                  last));
+    }
+    return dial(addresses.get(index).withPeerId(peer))
+        .exceptionallyCompose(
+            e ->
+                dialInTurn(
+                    peer,
+                    addresses,
+                    index + 1,
+                    e instanceof java.util.concurrent.CompletionException ce ? ce.getCause() : e));
   }
 
   @Override

@@ -3,7 +3,9 @@ package io.hyphae.protocol.p2p.kad;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hyphae.protocol.crypto.Secp256k1PrivKey;
+import io.hyphae.protocol.multiaddr.Multiaddr;
 import io.hyphae.protocol.multiformats.Multihash;
+import io.hyphae.protocol.p2p.PeerStore;
 import io.hyphae.protocol.p2p.overlay.SimulatedScheduler;
 import io.hyphae.protocol.peer.PeerId;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +36,12 @@ class KadNetworkTest {
   private final Random random = new Random(11);
   private final InMemoryKadNetwork network = new InMemoryKadNetwork(scheduler, random, 10);
   private final List<PeerId> ids = new ArrayList<>();
+  private final Map<PeerId, PeerStore> stores = new java.util.HashMap<>();
+
+  /** The (never dialed) address node {@code i} announces. */
+  private static Multiaddr addressOf(int i) {
+    return Multiaddr.parse("/ip4/10.0." + (i / 200) + "." + (i % 200 + 1) + "/tcp/4001");
+  }
 
   /** Values under /hyphae/ are "<sequence>:<text>"; the highest sequence wins. */
   private static final RecordValidator SEQUENCED =
@@ -72,7 +80,11 @@ class KadNetworkTest {
       secret[0] = 1;
       PeerId id = PeerId.fromPublicKey(Secp256k1PrivKey.fromBytes(secret).publicKey());
       ids.add(id);
-      KadNode node = network.addNode(id, KadConfig.defaults(), validator);
+      PeerStore store = new PeerStore(scheduler::nowMillis, 1000, 4);
+      stores.put(id, store);
+      Multiaddr self = addressOf(i);
+      KadNode node =
+          network.addNode(id, KadConfig.defaults(), validator, store, () -> List.of(self));
       if (i > 0) {
         node.bootstrap(List.of(ids.get(0), ids.get(random.nextInt(i))));
         scheduler.advance(2_000);
@@ -82,6 +94,34 @@ class KadNetworkTest {
       network.node(id).startRandomWalk();
     }
     scheduler.advance(300_000);
+    // As identify does on a host: each node knows the addresses of the peers in its table.
+    for (PeerId id : ids) {
+      for (PeerId p : network.node(id).routingTable().closest(KadKey.of(id), N)) {
+        stores
+            .get(id)
+            .addAddresses(p, List.of(addressOf(ids.indexOf(p))), PeerStore.CONNECTED_TTL_MS);
+      }
+    }
+  }
+
+  @Test
+  void findPeerReturnsTheAddressesOfAPeerOnlyOthersKnow() {
+    int looking = -1;
+    int wanted = -1;
+    for (int a = 0; a < N && looking < 0; a++) {
+      for (int b = 0; b < N; b++) {
+        if (a != b && stores.get(ids.get(a)).addresses(ids.get(b)).isEmpty()) {
+          looking = a;
+          wanted = b;
+          break;
+        }
+      }
+    }
+    assertThat(looking).as("some node does not know some peer's address").isNotNegative();
+    List<Multiaddr> found = await(network.node(ids.get(looking)).findPeer(ids.get(wanted)));
+    assertThat(found).containsExactly(addressOf(wanted));
+    assertThat(stores.get(ids.get(looking)).addresses(ids.get(wanted)))
+        .containsExactly(addressOf(wanted));
   }
 
   private <T> T await(CompletableFuture<T> f) {
@@ -137,6 +177,8 @@ class KadNetworkTest {
     scheduler.advance(1_000);
     List<PeerId> found = await(network.node(ids.get(99)).findProviders(modelHash, 2));
     assertThat(found).containsExactlyInAnyOrder(providerA, providerB);
+    // ADD_PROVIDER carried each provider's address; GET_PROVIDERS handed it to the seeker.
+    assertThat(stores.get(ids.get(99)).addresses(providerB)).contains(addressOf(70));
     byte[] unknown = modelHash.clone();
     unknown[5] ^= 1;
     assertThat(await(network.node(ids.get(99)).findProviders(unknown, 1))).isEmpty();

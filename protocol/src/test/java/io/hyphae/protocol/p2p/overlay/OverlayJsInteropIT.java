@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hyphae.protocol.crypto.Secp256k1PrivKey;
+import io.hyphae.protocol.market.DiscoveryNode;
 import io.hyphae.protocol.multiaddr.Multiaddr;
 import io.hyphae.protocol.multiformats.Cid;
 import io.hyphae.protocol.multiformats.Multihash;
@@ -68,6 +69,10 @@ class OverlayJsInteropIT {
   private final BlockingQueue<JsonNode> jsEvents = new LinkedBlockingQueue<>(1000);
   private final BlockingQueue<PubsubMessage> received = new LinkedBlockingQueue<>(1000);
   private final StringBuilder jsErr = new StringBuilder();
+  private Third third;
+
+  /** A third peer, Java, that js has never heard of. */
+  private record Third(Libp2pHost host, DiscoveryNode discovery) {}
 
   private <T> T onLoop(Supplier<T> task) throws Exception {
     CompletableFuture<T> f = new CompletableFuture<>();
@@ -110,7 +115,9 @@ class OverlayJsInteropIT {
                   scheduler,
                   kadTransport,
                   RecordValidator.namespaced(Map.of()),
-                  new Random(RANDOM.nextLong()));
+                  new Random(RANDOM.nextLong()),
+                  host.peerStore(),
+                  host::listenAddresses);
           router.start();
           return null;
         });
@@ -118,14 +125,15 @@ class OverlayJsInteropIT {
     kadTransport.start(kad);
   }
 
-  private void startJs() throws IOException {
+  private void startJs(String... extraArgs) throws IOException {
     if (!Files.isExecutable(NODE)) {
       throw new IllegalStateException("no Node 22 at " + NODE + " (the build installs it)");
     }
-    js =
-        new ProcessBuilder(NODE.toString(), "overlay-peer.mjs", TOPIC)
-            .directory(DIR.toFile())
-            .start();
+    List<String> commandLine =
+        new java.util.ArrayList<>(List.of(NODE.toString(), "overlay-peer.mjs"));
+    commandLine.add(TOPIC);
+    commandLine.addAll(List.of(extraArgs));
+    js = new ProcessBuilder(commandLine).directory(DIR.toFile()).start();
     hook = new Thread(js::destroyForcibly);
     Runtime.getRuntime().addShutdownHook(hook);
     jsIn = new OutputStreamWriter(js.getOutputStream(), StandardCharsets.UTF_8);
@@ -207,6 +215,10 @@ class OverlayJsInteropIT {
       }
       Runtime.getRuntime().removeShutdownHook(hook);
     }
+    if (third != null) {
+      third.discovery().stop().get(10, TimeUnit.SECONDS);
+      third.host().stop().get(10, TimeUnit.SECONDS);
+    }
     if (host != null) {
       pubsub.stop();
       kadTransport.stop();
@@ -284,5 +296,52 @@ class OverlayJsInteropIT {
     List<PeerId> found =
         onLoop(() -> kad.findProviders(jsContent.encode(), 1)).get(15, TimeUnit.SECONDS);
     assertThat(found).contains(jsId);
+  }
+
+  @Test
+  void jsInClientModeFindsAThirdPeerThroughTheJavaDhtServer() throws Exception {
+    startJava();
+    Secp256k1PrivKey thirdKey = Secp256k1PrivKey.generate(RANDOM);
+    Libp2pHost thirdHost = new Libp2pHost(HostConfig.defaults(thirdKey).withIoThreads(1));
+    thirdHost.start().get(5, TimeUnit.SECONDS);
+    Multiaddr javaAddress = host.listenAddresses().get(0).withPeerId(host.peerId());
+    third =
+        new Third(
+            thirdHost,
+            DiscoveryNode.start(
+                    thirdHost, thirdKey, DiscoveryNode.Config.defaults(List.of(javaAddress)))
+                .get(20, TimeUnit.SECONDS));
+    assertThat(third.discovery().reachedBootstrapPeers()).containsExactly(host.peerId());
+    // The third peer's DHT bootstrap asks the Java server, which then lists it.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!onLoop(() -> kad.routingTable().contains(thirdHost.peerId()))) {
+      assertThat(System.nanoTime()).as("third peer in the routing table").isLessThan(deadline);
+      Thread.sleep(100);
+    }
+
+    startJs("client");
+    PeerId jsId = PeerId.parse(event("listening", 30).path("peerId").asText());
+    command("{\"cmd\":\"dial\",\"addr\":\"" + javaAddress + "\"}", "dialed", 10);
+    // js adds the Java peer to its routing table once identify shows it serves the DHT.
+    while (true) {
+      JsonNode peers = command("{\"cmd\":\"dhtPeers\"}", "dhtPeers", 10);
+      if (peers.path("peers").toString().contains(host.peerId().toBase58())) {
+        assertThat(peers.path("peers")).hasSize(1);
+        break;
+      }
+      assertThat(System.nanoTime()).as("Java in js's routing table").isLessThan(deadline);
+      Thread.sleep(100);
+    }
+    JsonNode found =
+        command(
+            "{\"cmd\":\"findPeer\",\"peerId\":\"" + thirdHost.peerId().toBase58() + "\"}",
+            "peer",
+            30);
+    assertThat(found.path("id").asText()).isEqualTo(thirdHost.peerId().toBase58());
+    assertThat(found.path("addrs").toString())
+        .contains(thirdHost.listenAddresses().get(0).toString());
+    assertThat(onLoop(() -> kad.stats().requestsServed)).isPositive();
+    // js asked but does not serve the DHT (identify says so): it stays out of our routing table.
+    assertThat(onLoop(() -> kad.routingTable().contains(jsId))).isFalse();
   }
 }
