@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hyphae.contracts.keys.KdfStrength;
 import io.hyphae.contracts.keys.KeystoreDirectory;
-import io.hyphae.node.NodeMain;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -44,9 +43,10 @@ class NodeRunIT {
         new ProcessBuilder(
             java.toString(),
             "-Dlogback.configurationFile=" + ROOT.resolve("tools/logback.xml"),
-            "-cp",
-            System.getProperty("java.class.path"),
-            NodeMain.class.getName(),
+            // The packaged application, as users run it (the test class path, with the test
+            // dependencies' native libraries on it, crashed the child JVM with SIGSEGV).
+            "-jar",
+            Path.of("target", "hyphae-node.jar").toAbsolutePath().toString(),
             "run",
             "--data-dir",
             dir.resolve("data").toString(),
