@@ -235,15 +235,15 @@ public final class Demo {
       out.println("Who served which shards:");
       for (JsonNode a : assignments) {
         String provider = a.path("provider").asText("?");
-        long first = a.path("firstShard").asLong(-1);
-        long count = a.path("shardCount").asLong(0);
+        // job submit --json names the range as text ("shards 0-1") with the assignment's end state.
         out.printf(
-            "  %-10s %s  shards %d..%d%s%n",
+            "  %-10s %s  %s, replica %s, %s, paid %s wei%n",
             names.getOrDefault(provider.toLowerCase(java.util.Locale.ROOT), "?"),
             provider,
-            first,
-            first + count - 1,
-            a.has("replica") ? " (replica " + a.path("replica").asText() + ")" : "");
+            a.path("shards").asText("?"),
+            a.path("replica").asText("?"),
+            a.path("status").asText("?"),
+            a.path("price").asText("?"));
       }
     }
     out.println("What job submit reported:");

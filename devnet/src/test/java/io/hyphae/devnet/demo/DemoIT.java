@@ -62,8 +62,16 @@ class DemoIT {
     } else {
       assertThat(result.failure()).as(text).isEmpty();
       assertThat(result.job()).isPresent();
-      assertThat(Files.readAllLines(layout.demoOutput())).hasSize(Demo.ROWS);
-      assertThat(text).contains("Who served which shards").contains("Balances");
+      List<String> output = Files.readAllLines(layout.demoOutput());
+      assertThat(output).hasSize(Demo.ROWS);
+      assertThat(text)
+          .contains("Who served which shards")
+          .contains("verification: passed")
+          .contains("state: FINALIZED")
+          .contains("Balances");
+      assertThat(text.lines().filter(l -> l.contains(", Finalized, paid ")))
+          .hasSize(Demo.PROVIDERS);
+      assertSameAsLocalInference(rows, output);
     }
 
     assertThat(ProcessHandle.of(devnet.anvilPid()).map(ProcessHandle::isAlive))
@@ -73,6 +81,48 @@ class DemoIT {
           .isNotEqualTo(Optional.of(true));
     }
     assertThat(processesUnder(temp)).isEmpty();
+  }
+
+  /**
+   * The market's results are the bytes a local run of the same model and profile gives: spot rows
+   * from every shard, each run here on its own (cpu-det-v1 gives a row the same bytes in any shard
+   * or batch).
+   */
+  private static void assertSameAsLocalInference(List<String> input, List<String> output)
+      throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    io.hyphae.node.model.ModelRegistry registry = new io.hyphae.node.model.ModelRegistry();
+    io.hyphae.node.model.Model model =
+        registry.loadBuiltIn(io.hyphae.node.model.ModelRegistry.DEFAULT_MODEL);
+    List<Integer> spots = List.of(0, 166, 167, 500, 833, 999);
+    List<String> texts = new java.util.ArrayList<>();
+    for (int row : spots) {
+      texts.add(json.readTree(input.get(row)).path("text").asText());
+    }
+    try (io.hyphae.node.inference.OnnxInferenceEngine engine =
+        new io.hyphae.node.inference.OnnxInferenceEngine(
+            registry, io.hyphae.node.inference.EngineConfig.defaults())) {
+      io.hyphae.node.inference.ShardResult local =
+          engine
+              .submit(
+                  io.hyphae.node.inference.ShardRequest.of(
+                      model.id(),
+                      io.hyphae.node.inference.ExecutionProfile.CPU_DET_V1,
+                      new io.hyphae.protocol.commitment.ShardInput.Texts(0, texts)))
+              .result()
+              .get(120, java.util.concurrent.TimeUnit.SECONDS);
+      var embeddings = (io.hyphae.protocol.commitment.ShardOutput.Embeddings) local.output();
+      for (int i = 0; i < spots.size(); i++) {
+        var line = json.readTree(output.get(spots.get(i)));
+        assertThat(line.path("row").asInt()).isEqualTo(spots.get(i));
+        float[] remote = new float[line.path("embedding").size()];
+        for (int d = 0; d < remote.length; d++) {
+          remote[d] = (float) line.path("embedding").get(d).asDouble();
+        }
+        assertThat(remote).as("row " + spots.get(i)).containsExactly(embeddings.row(i));
+      }
+    }
   }
 
   private static List<ProcessHandle> processesUnder(Path dir) {
