@@ -125,12 +125,15 @@ public final class Demo {
     }
   }
 
+  private static final Duration MARKET_TIMEOUT = Duration.ofSeconds(60);
+
   private Result runJob(DevnetInfo devnet, boolean started, Path input) {
     Optional<String> unavailable = submission.unavailable();
     if (unavailable.isPresent()) {
       out.println("Cannot submit the job: " + unavailable.get());
       return new Result(devnet, started, input, Optional.empty(), unavailable);
     }
+    showMarket(devnet);
     List<Balance> before = balances(devnet);
     String model = modelName(devnet);
     out.printf(
@@ -152,6 +155,28 @@ public final class Demo {
     List<Balance> after = balances(devnet);
     summarize(devnet, outcome.report(), took, before, after);
     return new Result(devnet, started, input, Optional.of(outcome.report()), Optional.empty());
+  }
+
+  /** Prints the providers' capacity ads as `./hyphae market` sees them. */
+  private void showMarket(DevnetInfo devnet) {
+    JsonNode market = submission.market(layout.devnetJson(), MARKET_TIMEOUT);
+    JsonNode providers = market.path("providers");
+    out.printf("The market (./hyphae market): %d providers advertise%n", providers.size());
+    Map<String, String> names = new LinkedHashMap<>();
+    devnet
+        .providers()
+        .forEach(p -> names.put(p.address().toLowerCase(java.util.Locale.ROOT), p.name()));
+    for (JsonNode p : providers) {
+      for (JsonNode m : p.path("models")) {
+        out.printf(
+            "  %-10s %s  %s  %s wei/shard, %s free slots%n",
+            names.getOrDefault(p.path("address").asText().toLowerCase(java.util.Locale.ROOT), "?"),
+            p.path("address").asText(),
+            m.path("model").isNull() ? m.path("modelHash").asText() : m.path("model").asText(),
+            m.path("pricePerShardWei").asText(),
+            p.path("freeSlots").asText());
+      }
+    }
   }
 
   /** The devnet in the directory when its chain and every node are running, else empty. */

@@ -49,4 +49,12 @@ public interface JobSubmission {
    * @throws io.hyphae.devnet.local.DevnetException when the job fails (the message says why)
    */
   Outcome submit(Request request);
+
+  /**
+   * What a requester sees of the market before submitting: {@code ./hyphae market --json} against
+   * the devnet's providers, as a tree.
+   *
+   * @throws io.hyphae.devnet.local.DevnetException when the command fails
+   */
+  JsonNode market(Path devnetInfo, Duration timeout);
 }

@@ -95,6 +95,19 @@ public final class WalletJobSubmission implements JobSubmission {
             why -> {
               throw new DevnetException(why);
             });
+    return new Outcome(runWallet(arguments(request), request.timeout(), "job submit"));
+  }
+
+  @Override
+  public JsonNode market(Path devnetInfo, java.time.Duration timeout) {
+    return runWallet(
+        List.of("--devnet-info", devnetInfo.toString(), "--json", "market", "--wait", "3"),
+        timeout,
+        "market");
+  }
+
+  /** Runs the wallet in a child JVM and returns the one JSON object it prints ({@code --json}). */
+  private JsonNode runWallet(List<String> arguments, java.time.Duration timeout, String what) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Dhyphae.root=" + hyphaeRoot);
@@ -102,7 +115,7 @@ public final class WalletJobSubmission implements JobSubmission {
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(WalletMain.class.getName());
-    command.addAll(arguments(request));
+    command.addAll(arguments);
     Process process;
     try {
       process = new ProcessBuilder(command).directory(hyphaeRoot.toFile()).start();
@@ -113,17 +126,16 @@ public final class WalletJobSubmission implements JobSubmission {
     Thread reader = Thread.ofVirtual().start(() -> copy(process.getInputStream(), stdout));
     Thread stderr = Thread.ofVirtual().start(() -> copy(process.getErrorStream(), progress));
     try {
-      if (!process.waitFor(request.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        throw new DevnetException(
-            "job submit did not finish within " + request.timeout().toSeconds() + " s");
+        throw new DevnetException(what + " did not finish within " + timeout.toSeconds() + " s");
       }
       reader.join(TimeUnit.SECONDS.toMillis(10));
       stderr.join(TimeUnit.SECONDS.toMillis(10));
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
-      throw new DevnetException("interrupted while the job ran", e);
+      throw new DevnetException("interrupted while " + what + " ran", e);
     }
     String printed;
     synchronized (stdout) {
@@ -131,17 +143,17 @@ public final class WalletJobSubmission implements JobSubmission {
     }
     if (process.exitValue() != 0) {
       throw new DevnetException(
-          "job submit failed (exit " + process.exitValue() + "); it printed: " + printed.strip());
+          what + " failed (exit " + process.exitValue() + "); it printed: " + printed.strip());
     }
     try {
       JsonNode report = JSON.readTree(printed);
       if (report == null || !report.isObject()) {
-        throw new DevnetException("job submit --json printed no JSON object: " + printed.strip());
+        throw new DevnetException(what + " --json printed no JSON object: " + printed.strip());
       }
-      return new Outcome(report);
+      return report;
     } catch (IOException e) {
       throw new DevnetException(
-          "job submit --json printed something that is not JSON: " + printed.strip(), e);
+          what + " --json printed something that is not JSON: " + printed.strip(), e);
     }
   }
 

@@ -65,6 +65,7 @@ class DemoIT {
       List<String> output = Files.readAllLines(layout.demoOutput());
       assertThat(output).hasSize(Demo.ROWS);
       assertThat(text)
+          .contains("The market (./hyphae market): 3 providers advertise")
           .contains("Who served which shards")
           .contains("verification: passed")
           .contains("state: FINALIZED")

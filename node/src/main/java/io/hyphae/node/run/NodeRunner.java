@@ -15,6 +15,7 @@ import io.hyphae.node.bid.Bidder;
 import io.hyphae.node.chain.ChainAccess;
 import io.hyphae.node.chain.ChainWatcher;
 import io.hyphae.node.config.NodeConfig;
+import io.hyphae.node.hardware.HardwareProbe;
 import io.hyphae.node.inference.EngineConfig;
 import io.hyphae.node.inference.OnnxInferenceEngine;
 import io.hyphae.node.job.Capabilities;
@@ -25,6 +26,7 @@ import io.hyphae.node.journal.SqliteJobJournal;
 import io.hyphae.node.model.Model;
 import io.hyphae.node.model.ModelException;
 import io.hyphae.node.model.ModelRegistry;
+import io.hyphae.node.p2p.MarketPresence;
 import io.hyphae.node.p2p.NodeIdentity;
 import io.hyphae.node.p2p.P2pService;
 import io.hyphae.node.verify.VerifyService;
@@ -34,6 +36,7 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -152,6 +155,17 @@ public final class NodeRunner {
       Optional<MarketParts> market =
           startMarket(
               config, clock, shutdown, credentials, identity, journal, capabilities, engine, p2p);
+      shutdown.add(
+          "market discovery",
+          MarketPresence.start(
+              p2p,
+              identity,
+              config.bootstrapPeers(),
+              new HardwareProbe().probe(),
+              capabilities,
+              config.pricePerShardWei(),
+              () -> config.maxConcurrentShards() - market.map(m -> m.jobs().shardsOwed()).orElse(0),
+              stakeOf(market, identity.address())));
 
       Instant startedAt = clock.instant();
       PrometheusRegistry metrics = new PrometheusRegistry();
@@ -184,6 +198,36 @@ public final class NodeRunner {
       }
       throw e;
     }
+  }
+
+  /**
+   * The stake the capacity ad states: read from the registry once now and then at most once a
+   * minute, on a virtual thread, so that making an ad never waits for the chain.
+   */
+  private static java.util.function.Supplier<BigInteger> stakeOf(
+      Optional<MarketParts> market, String address) {
+    AtomicReference<BigInteger> stake = new AtomicReference<>(BigInteger.ZERO);
+    java.util.concurrent.atomic.AtomicLong readAt = new java.util.concurrent.atomic.AtomicLong();
+    Runnable refresh =
+        () ->
+            market.ifPresent(
+                m -> {
+                  try {
+                    stake.set(m.chain().market().provider(address).stake());
+                  } catch (RuntimeException e) {
+                    LOG.debug("stake not read: {}", e.toString());
+                  }
+                });
+    refresh.run();
+    readAt.set(System.nanoTime());
+    return () -> {
+      long last = readAt.get();
+      if (System.nanoTime() - last > 60_000_000_000L
+          && readAt.compareAndSet(last, System.nanoTime())) {
+        Thread.ofVirtual().name("stake-refresh").start(refresh);
+      }
+      return stake.get();
+    };
   }
 
   /** The configured models by content hash: built-in names (any case) or their 0x hashes. */

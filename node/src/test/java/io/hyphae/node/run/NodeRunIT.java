@@ -108,7 +108,7 @@ class NodeRunIT {
     }
     assertThat(output)
         .contains(
-            "stopping: admin HTTP server, then libp2p host, then inference engine, then job"
+            "stopping: admin HTTP server, then market discovery, then libp2p host, then inference engine, then job"
                 + " journal")
         .endsWith("stopped");
     assertThat(node.exitValue()).isEqualTo(143); // 128 + SIGTERM, as for any signalled JVM

@@ -106,7 +106,12 @@ class NodeRunnerTest {
       node.close();
     }
     assertThat(node.shutdown().stopped())
-        .containsExactly("admin HTTP server", "libp2p host", "inference engine", "job journal");
+        .containsExactly(
+            "admin HTTP server",
+            "market discovery",
+            "libp2p host",
+            "inference engine",
+            "job journal");
     // The admin port is free again.
     try (ServerSocket again = new ServerSocket(node.adminAddress().getPort())) {
       assertThat(again.isBound()).isTrue();
