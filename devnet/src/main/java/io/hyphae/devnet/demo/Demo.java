@@ -159,7 +159,14 @@ public final class Demo {
 
   /** Prints the providers' capacity ads as `./hyphae market` sees them. */
   private void showMarket(DevnetInfo devnet) {
-    JsonNode market = submission.market(layout.devnetJson(), MARKET_TIMEOUT);
+    JsonNode market;
+    try {
+      market = submission.market(layout.devnetJson(), MARKET_TIMEOUT);
+    } catch (DevnetException e) {
+      // The view is for the reader; the job finds its providers without it.
+      out.println("The market (./hyphae market) could not be shown: " + e.getMessage());
+      return;
+    }
     JsonNode providers = market.path("providers");
     out.printf("The market (./hyphae market): %d providers advertise%n", providers.size());
     Map<String, String> names = new LinkedHashMap<>();
