@@ -61,5 +61,17 @@ public final class JobProtocols {
               Duration.ofSeconds(120),
               4);
 
+  /** Challenger to a committee member: the challenged shard's input and the provider's output. */
+  public static final RequestResponseProtocol<JobProto.ChallengeEvidence, JobProto.EvidenceAck>
+      CHALLENGE_EVIDENCE =
+          new RequestResponseProtocol<>(
+              "/hyphae/challenge-evidence/1.0.0",
+              MessageCodec.protobuf(JobProto.ChallengeEvidence.parser()),
+              MessageCodec.protobuf(JobProto.EvidenceAck.parser()),
+              2 * MAX_SHARD_BYTES + ENVELOPE_BYTES,
+              1024,
+              Duration.ofSeconds(60),
+              16);
+
   private JobProtocols() {}
 }
