@@ -1,5 +1,7 @@
 // js-libp2p to js-libp2p throughput on loopback, for `hyphae bench p2p`: two nodes in this
-// process (TCP, Noise, yamux), one stream then eight, MiB from argv[2] (default 64).
+// process (TCP, Noise, yamux), one stream then eight, MiB from argv[2] (default 64), after a
+// warm-up of argv[3] MiB on one stream (default 1024, as the Java side), so that V8's compilers
+// have settled before the timed runs.
 // Prints one JSON line: {"jsSingleStreamMiBps":..,"js8StreamsMiBps":..}.
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
@@ -8,6 +10,7 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 
 const SINK = '/hyphae-bench/sink/1.0.0'
 const mib = Number(process.argv[2] ?? '64')
+const warmupMib = Number(process.argv[3] ?? '1024')
 const make = (listen) => createLibp2p({
   addresses: { listen: listen ? ['/ip4/127.0.0.1/tcp/0'] : [] },
   transports: [tcp()],
@@ -42,7 +45,7 @@ async function send (streams, bytes) {
 }
 
 const bytes = mib * 1048576
-await send(1, Math.min(bytes, 16 * 1048576))
+await send(1, Math.max(1, warmupMib) * 1048576)
 let t = performance.now()
 await send(1, bytes)
 const single = bytes / 1048576 / ((performance.now() - t) / 1000)

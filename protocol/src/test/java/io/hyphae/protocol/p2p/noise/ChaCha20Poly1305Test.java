@@ -66,6 +66,54 @@ class ChaCha20Poly1305Test {
   }
 
   @Test
+  void poly1305MatchesBouncyCastleWhereCarriesAndTheFinalReductionBite() {
+    // r = 0, 1, its clamped maximum; pads 0 and all ones; blocks of 0x00, 0xff and 2^128 - 5
+    // (so h lands on, just below and just above p = 2^130 - 5, and every carry chain runs).
+    byte[][] rs = {new byte[16], rOf(1), fill(new byte[16], 0xff)};
+    byte[][] pads = {new byte[16], fill(new byte[16], 0xff)};
+    byte[] minus5 = fill(new byte[16], 0xff);
+    minus5[0] = (byte) 0xfb;
+    byte[][] blocks = {new byte[16], fill(new byte[16], 0xff), minus5};
+    Poly1305 ours = new Poly1305();
+    org.bouncycastle.crypto.macs.Poly1305 theirs = new org.bouncycastle.crypto.macs.Poly1305();
+    for (byte[] r : rs) {
+      for (byte[] pad : pads) {
+        byte[] key = new byte[32];
+        System.arraycopy(r, 0, key, 0, 16);
+        System.arraycopy(pad, 0, key, 16, 16);
+        for (byte[] block : blocks) {
+          for (int length = 1; length <= 80; length++) {
+            byte[] message = new byte[length];
+            for (int i = 0; i < length; i++) {
+              message[i] = block[i % 16];
+            }
+            ours.init(key, 0);
+            ours.update(message, 0, length);
+            byte[] a = new byte[16];
+            ours.finish(a, 0);
+            theirs.init(new KeyParameter(key));
+            theirs.update(message, 0, length);
+            byte[] b = new byte[16];
+            theirs.doFinal(b, 0);
+            assertThat(a).as("length %d", length).isEqualTo(b);
+          }
+        }
+      }
+    }
+  }
+
+  private static byte[] rOf(int value) {
+    byte[] r = new byte[16];
+    r[0] = (byte) value;
+    return r;
+  }
+
+  private static byte[] fill(byte[] bytes, int value) {
+    Arrays.fill(bytes, (byte) value);
+    return bytes;
+  }
+
+  @Test
   void aeadMatchesTheJdkAndRoundTrips() throws Exception {
     Random random = new Random(8439);
     Cipher jdk = Cipher.getInstance("ChaCha20-Poly1305");
