@@ -427,6 +427,7 @@ public abstract class MarketContract {
         "ShardNotInAssignment");
     BigInteger id = requester().challenge(committed, 1, inputLeaf, hash("output 1"), proof);
     Assignment challenged = committed.with(Assignment.Status.CHALLENGED);
+    assertThat(AssignmentHistory.latest(requester().events(a.jobId()), 0)).contains(challenged);
     Challenge opened = requester().challengeOf(id).orElseThrow();
     // The provider, the challenger and the requester are excluded: accounts 2..4 remain.
     assertThat(opened.members())
@@ -482,6 +483,8 @@ public abstract class MarketContract {
             Challenge::upheld, Challenge::rejected, Challenge::revealed, Challenge::resolved)
         .containsExactly(2, 0, 2, true);
     rejects(() -> requester().finalizeAssignment(challenged), "WrongStatus");
+    assertThat(AssignmentHistory.latest(requester().events(a.jobId()), 0))
+        .contains(committed.with(Assignment.Status.SLASHED));
 
     BigInteger job = a.jobId();
     List<MarketEvent> events = requester().events(job);
