@@ -46,19 +46,17 @@ import org.slf4j.LoggerFactory;
  * CommitteeDuty} driven by one {@link DutyRun} on a virtual thread: wait for the challenger's
  * evidence ({@link #handle}, served on {@code /hyphae/challenge-evidence/1.0.0}), re-run the shard,
  * decide, journal the vote and a random salt, commit, reveal after the commit deadline, resolve.
- * Evidence may arrive before the watcher saw the event: the challenge is then read from the chain.
- * {@link #resume()} restarts every open duty from the journal. At most {@value #MAX_ACTIVE_DUTIES}
- * duties run at once.
+ * Evidence is checked on a virtual thread, never the event loop; it may arrive before the watcher
+ * saw the event: the challenge is then read from the chain. {@link #resume()} restarts every open
+ * duty from the journal. At most {@value #MAX_ACTIVE_DUTIES} duties run at once.
  */
 public final class CommitteeService implements MarketEventHandler, AutoCloseable {
 
   /** The most duties driven at once; beyond it, a duty waits in the journal for a restart. */
   static final int MAX_ACTIVE_DUTIES = 64;
 
-  /**
-   * Evidence for a challenge this node does not know yet is looked up on chain, this many at once.
-   */
-  static final int MAX_LOOKUPS = 4;
+  /** Evidence messages checked at once (the protocol's inbound limit); more are answered BUSY. */
+  static final int MAX_CHECKS = 16;
 
   static final Duration JOURNAL_TIMEOUT = Duration.ofSeconds(30);
   private static final Logger LOG = LoggerFactory.getLogger(CommitteeService.class);
@@ -114,7 +112,7 @@ public final class CommitteeService implements MarketEventHandler, AutoCloseable
   final Clock clock;
   final Timing timing;
   private final Map<BigInteger, DutyRun> active = new ConcurrentHashMap<>();
-  private final Semaphore lookups = new Semaphore(MAX_LOOKUPS);
+  private final Semaphore checks = new Semaphore(MAX_CHECKS);
   private final CountDownLatch stopping = new CountDownLatch(1);
 
   final AtomicLong challengesSeen = new AtomicLong();
@@ -276,14 +274,9 @@ public final class CommitteeService implements MarketEventHandler, AutoCloseable
       return refused(new Evidence.Refused(Code.INVALID, e.getMessage()));
     }
     String sender = NodeIdentity.accountOf(from).map(a -> a.toLowerCase(Locale.ROOT)).orElse(null);
-    byte[] input = request.getInput().toByteArray();
-    byte[] output = request.getOutput().toByteArray();
-    DutyRun run = active.get(challengeId);
-    if (run != null) {
-      return done(run.offer(sender, input, output));
-    }
-    if (isStopping() || !lookups.tryAcquire()) {
-      return refused(new Evidence.Refused(Code.BUSY, "too many challenges being looked up"));
+    // Hashing and decoding up to 64 MiB is no work for the event loop: a virtual thread does it.
+    if (isStopping() || !checks.tryAcquire()) {
+      return refused(new Evidence.Refused(Code.BUSY, "too much evidence being checked"));
     }
     CompletableFuture<JobProto.EvidenceAck> out = new CompletableFuture<>();
     Thread.ofVirtual()
@@ -291,14 +284,20 @@ public final class CommitteeService implements MarketEventHandler, AutoCloseable
         .start(
             () -> {
               try {
-                out.complete(lookUpAndOffer(challengeId, sender, input, output));
+                byte[] input = request.getInput().toByteArray();
+                byte[] output = request.getOutput().toByteArray();
+                DutyRun run = active.get(challengeId);
+                out.complete(
+                    run != null
+                        ? run.offer(sender, input, output)
+                        : lookUpAndOffer(challengeId, sender, input, output));
               } catch (ChainException e) {
                 out.complete(
                     refusal(Code.BUSY, "cannot read challenge from the chain: " + e.getMessage()));
               } catch (Exception e) {
                 out.complete(refusal(Code.BUSY, "evidence not taken: " + e.getMessage()));
               } finally {
-                lookups.release();
+                checks.release();
               }
             });
     return out;
