@@ -282,8 +282,10 @@ public final class JobEngine implements MarketEventHandler, AutoCloseable {
       return;
     }
     JobState state = await(journal.find(key)).orElseThrow().state();
-    if (state == JobState.CHALLENGED) {
-      return;
+    byte[] resolved = await(journal.data(key)).get(JobData.RESOLVED_CHALLENGE);
+    if (state == JobState.CHALLENGED
+        || resolved != null && new BigInteger(1, resolved).compareTo(e.challengeId()) >= 0) {
+      return; // seen already, or a replay of a challenge already decided
     }
     if (state != JobState.COMMITTED) {
       LOG.warn("job {}: challenged on chain while the journal has {}", e.jobId(), state);
@@ -292,7 +294,14 @@ public final class JobEngine implements MarketEventHandler, AutoCloseable {
     Assignment a = mine.get().with(Assignment.Status.CHALLENGED);
     await(
         journal.upsert(
-            key, JobState.CHALLENGED, List.of(), Map.of(JobData.ASSIGNMENT, JobData.encode(a))));
+            key,
+            JobState.CHALLENGED,
+            List.of(),
+            Map.of(
+                JobData.ASSIGNMENT,
+                JobData.encode(a),
+                JobData.OPEN_CHALLENGE,
+                e.challengeId().toByteArray())));
     recordState(key, JobState.CHALLENGED);
     LOG.warn(
         "job {}: shard {} CHALLENGED by {} (challenge {}); a committee of {} votes until {}",
@@ -311,8 +320,11 @@ public final class JobEngine implements MarketEventHandler, AutoCloseable {
     if (mine.isEmpty() || await(journal.find(key)).orElseThrow().state() != JobState.CHALLENGED) {
       return;
     }
+    byte[] resolved = e.challengeId().toByteArray();
     if (e.verdict() == io.hyphae.contracts.market.Challenge.Verdict.UPHELD) {
-      await(journal.upsert(key, JobState.SLASHED, List.of()));
+      await(
+          journal.upsert(
+              key, JobState.SLASHED, List.of(), Map.of(JobData.RESOLVED_CHALLENGE, resolved)));
       JobRun run = active.get(key);
       if (run != null) {
         run.stop();
@@ -330,7 +342,11 @@ public final class JobEngine implements MarketEventHandler, AutoCloseable {
     JobRecord record =
         await(
             journal.upsert(
-                key, JobState.COMMITTED, List.of(), Map.of(JobData.ASSIGNMENT, JobData.encode(a))));
+                key,
+                JobState.COMMITTED,
+                List.of(),
+                Map.of(
+                    JobData.ASSIGNMENT, JobData.encode(a), JobData.RESOLVED_CHALLENGE, resolved)));
     recordState(key, JobState.COMMITTED);
     LOG.info(
         "job {}: challenge {} {}; back to COMMITTED, finalizing after {}",
