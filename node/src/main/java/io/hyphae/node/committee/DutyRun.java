@@ -15,6 +15,7 @@ import io.hyphae.node.inference.ShardResult;
 import io.hyphae.node.job.Capabilities;
 import io.hyphae.node.journal.CommitteeDuty;
 import io.hyphae.node.journal.CommitteeDuty.Step;
+import io.hyphae.node.journal.CommitteeJournal;
 import io.hyphae.protocol.commitment.Bytes32;
 import io.hyphae.protocol.proto.JobProto;
 import io.hyphae.protocol.proto.JobProto.Refusal.Code;
@@ -27,6 +28,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,8 +49,8 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * A deadline missed ends the duty (DONE, counted as missed). A restart resumes at the journalled
- * step; evidence is held in memory only, so a duty resumed at OPEN waits for the challenger to send
- * it again.
+ * step; accepted evidence is journalled too (until the vote is), so a duty resumed at OPEN re-runs
+ * it.
  */
 final class DutyRun {
 
@@ -73,6 +75,7 @@ final class DutyRun {
   private final CommitteeService s;
   private final CompletableFuture<Evidence> evidence = new CompletableFuture<>();
   private final CountDownLatch ended = new CountDownLatch(1);
+  private final ReentrantLock offering = new ReentrantLock();
   private volatile CommitteeDuty duty;
   private volatile boolean resolvedOnChain;
 
@@ -81,8 +84,17 @@ final class DutyRun {
     this.duty = duty;
   }
 
-  /** Takes evidence for this duty, or says why not. */
+  /** Takes evidence for this duty (journalled before it is acknowledged), or says why not. */
   JobProto.EvidenceAck offer(String sender, byte[] input, byte[] output) {
+    offering.lock();
+    try {
+      return offerLocked(sender, input, output);
+    } finally {
+      offering.unlock();
+    }
+  }
+
+  private JobProto.EvidenceAck offerLocked(String sender, byte[] input, byte[] output) {
     CommitteeDuty d = duty;
     Evidence.Checked checked = Evidence.check(d, sender, input, output);
     if (checked instanceof Evidence.Invalid invalid) {
@@ -102,6 +114,12 @@ final class DutyRun {
       return s.count(
           new Evidence.Refused(
               Code.INVALID, "the commit deadline " + d.commitDeadline() + " has passed"));
+    }
+    try {
+      CommitteeService.await(
+          s.journal.saveEvidence(d.chainId(), d.market(), d.challengeId(), input, output));
+    } catch (Exception e) {
+      return CommitteeService.refusal(Code.BUSY, "cannot keep the evidence now: " + e.getMessage());
     }
     evidence.complete(valid);
     s.evidenceAccepted.incrementAndGet();
@@ -129,6 +147,14 @@ final class DutyRun {
     try {
       drive();
     } catch (Stop stop) {
+      if (resolvedOnChain && !s.isStopping()) {
+        try {
+          missed("the challenge was resolved before this node voted");
+        } catch (Exception e) {
+          LOG.warn("challenge {}: not journalled as done: {}", duty.challengeId(), e.toString());
+        }
+        return;
+      }
       LOG.info("challenge {}: paused: {}", duty.challengeId(), stop.getMessage());
     } catch (Exception e) {
       if (!s.isStopping()) {
@@ -145,6 +171,7 @@ final class DutyRun {
 
   private void drive() throws Exception {
     if (duty.step() == Step.OPEN) {
+      restoreEvidence();
       Decision decision = decide();
       CommitteeDuty.Vote vote = new CommitteeDuty.Vote(decision.upheld(), salt());
       duty = CommitteeService.await(s.journal.saveDuty(duty.voted(vote, decision.reason())));
@@ -167,6 +194,19 @@ final class DutyRun {
     }
     if (duty.step() == Step.REVEALED) {
       resolve();
+    }
+  }
+
+  /** Evidence accepted before a restart, from the journal (checked again all the same). */
+  private void restoreEvidence() throws Exception {
+    Optional<CommitteeJournal.StoredEvidence> kept =
+        CommitteeService.await(
+            s.journal.evidence(duty.chainId(), duty.market(), duty.challengeId()));
+    if (kept.isPresent()
+        && Evidence.check(duty, duty.challenger(), kept.get().input(), kept.get().output())
+            instanceof Evidence.Valid valid) {
+      evidence.complete(valid.evidence());
+      LOG.info("challenge {}: evidence restored from the journal", duty.challengeId());
     }
   }
 

@@ -51,8 +51,9 @@ public final class SqliteJobJournal implements JobJournal, CommitteeJournal {
 
   /**
    * 1: jobs and shards. 2: adds job_data (values a restart needs: spec, assignment, outputs) and
-   * chain_cursors. 3: adds committee_duties (challenges the node votes on, with its vote and salt).
-   * An older file is migrated in place by creating the tables it lacks.
+   * chain_cursors. 3: adds committee_duties (challenges the node votes on, with its vote and salt)
+   * and committee_evidence (evidence kept until the vote is journalled). An older file is migrated
+   * in place by creating the tables it lacks.
    */
   private static final int SCHEMA_VERSION = 3;
 
@@ -217,6 +218,18 @@ public final class SqliteJobJournal implements JobJournal, CommitteeJournal {
             note TEXT NOT NULL,
             updated_at INTEGER NOT NULL,
             PRIMARY KEY (chain_id, market, challenge_id)
+          ) WITHOUT ROWID""");
+      statement.execute(
+          """
+          CREATE TABLE IF NOT EXISTS committee_evidence (
+            chain_id INTEGER NOT NULL,
+            market TEXT NOT NULL,
+            challenge_id TEXT NOT NULL,
+            input BLOB NOT NULL,
+            output BLOB NOT NULL,
+            PRIMARY KEY (chain_id, market, challenge_id),
+            FOREIGN KEY (chain_id, market, challenge_id) REFERENCES committee_duties
+              ON DELETE CASCADE
           ) WITHOUT ROWID""");
       statement.execute("PRAGMA user_version=" + SCHEMA_VERSION);
       connection.commit();
@@ -460,6 +473,17 @@ public final class SqliteJobJournal implements JobJournal, CommitteeJournal {
             put.setLong(18, now().toEpochMilli());
             put.executeUpdate();
           }
+          if (duty.step() != CommitteeDuty.Step.OPEN) {
+            try (PreparedStatement drop =
+                connection.prepareStatement(
+                    "DELETE FROM committee_evidence"
+                        + " WHERE chain_id = ? AND market = ? AND challenge_id = ?")) {
+              drop.setLong(1, duty.chainId());
+              drop.setString(2, duty.market());
+              drop.setString(3, duty.challengeId().toString(16));
+              drop.executeUpdate();
+            }
+          }
           return duty;
         });
   }
@@ -494,6 +518,56 @@ public final class SqliteJobJournal implements JobJournal, CommitteeJournal {
             }
           }
           return out;
+        });
+  }
+
+  @Override
+  public CompletableFuture<Void> saveEvidence(
+      long chainId, String market, BigInteger challengeId, byte[] input, byte[] output) {
+    byte[] in = input.clone();
+    byte[] out = output.clone();
+    String m = market.toLowerCase(java.util.Locale.ROOT);
+    return transaction(
+        () -> {
+          if (loadDuty(chainId, m, challengeId).isEmpty()) {
+            throw new JournalException.NotFound("no committee duty for challenge " + challengeId);
+          }
+          try (PreparedStatement put =
+              connection.prepareStatement(
+                  "INSERT INTO committee_evidence (chain_id, market, challenge_id, input, output)"
+                      + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (chain_id, market, challenge_id)"
+                      + " DO UPDATE SET input = excluded.input, output = excluded.output")) {
+            put.setLong(1, chainId);
+            put.setString(2, m);
+            put.setString(3, challengeId.toString(16));
+            put.setBytes(4, in);
+            put.setBytes(5, out);
+            put.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public CompletableFuture<Optional<StoredEvidence>> evidence(
+      long chainId, String market, BigInteger challengeId) {
+    String m = market.toLowerCase(java.util.Locale.ROOT);
+    return submit(
+        () -> {
+          requireOpen();
+          try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT input, output FROM committee_evidence"
+                      + " WHERE chain_id = ? AND market = ? AND challenge_id = ?")) {
+            select.setLong(1, chainId);
+            select.setString(2, m);
+            select.setString(3, challengeId.toString(16));
+            try (ResultSet rs = select.executeQuery()) {
+              return rs.next()
+                  ? Optional.of(new StoredEvidence(rs.getBytes(1), rs.getBytes(2)))
+                  : Optional.empty();
+            }
+          }
         });
   }
 

@@ -411,4 +411,24 @@ class CommitteeServiceTest {
     assertThat(duty(id).note()).contains("REJECTED");
     assertThat(second.stats().votesRevealed()).isEqualTo(1);
   }
+
+  @Test
+  void evidenceKeptInTheJournalIsReRunAfterARestart() throws Exception {
+    CommitteeService first = service();
+    Committed job = committedJob(false);
+    BigInteger id = challenge(job);
+    feed(first);
+    waitFor(Duration.ofSeconds(10), stepIs(id, CommitteeDuty.Step.OPEN));
+    first.close();
+    // As if the evidence had been accepted just before the node stopped.
+    journal
+        .saveEvidence(31337, MARKET, id, ShardCodec.encodeInput(job.input()), job.output())
+        .get(10, TimeUnit.SECONDS);
+
+    CommitteeService second = service();
+    assertThat(second.resume()).isEqualTo(1);
+    waitFor(Duration.ofSeconds(30), stepIs(id, CommitteeDuty.Step.COMMITTED));
+    assertThat(duty(id).vote().orElseThrow().upheld()).isTrue();
+    assertThat(journal.evidence(31337, MARKET, id).get(10, TimeUnit.SECONDS)).isEmpty();
+  }
 }

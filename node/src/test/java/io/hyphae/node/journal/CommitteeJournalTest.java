@@ -133,4 +133,27 @@ class CommitteeJournalTest {
     await(journal.saveDuty(duty(4, 1000)));
     assertThat(await(journal.openDuties(10))).hasSize(1);
   }
+
+  @Test
+  void evidenceIsKeptUntilTheVoteIsJournalled() throws Exception {
+    open();
+    CommitteeDuty opened = await(journal.saveDuty(duty(5, 1000)));
+    assertThat(
+            failure(
+                journal.saveEvidence(
+                    31337, MARKET, BigInteger.valueOf(6), new byte[1], new byte[1])))
+        .isInstanceOf(JournalException.NotFound.class);
+    await(
+        journal.saveEvidence(
+            31337, MARKET, BigInteger.valueOf(5), new byte[] {1, 2}, new byte[] {3}));
+    journal.close();
+
+    open();
+    CommitteeJournal.StoredEvidence kept =
+        await(journal.evidence(31337, MARKET, BigInteger.valueOf(5))).orElseThrow();
+    assertThat(kept.input()).containsExactly(1, 2);
+    assertThat(kept.output()).containsExactly(3);
+    await(journal.saveDuty(opened.voted(new CommitteeDuty.Vote(false, hash("s")), "matches")));
+    assertThat(await(journal.evidence(31337, MARKET, BigInteger.valueOf(5)))).isEmpty();
+  }
 }
