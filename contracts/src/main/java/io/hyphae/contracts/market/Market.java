@@ -2,6 +2,7 @@ package io.hyphae.contracts.market;
 
 import java.math.BigInteger;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One account's view of the job market and provider registry: what a node (provider) and the wallet
@@ -84,6 +85,35 @@ public interface Market {
    */
   BigInteger claimWithheld(Assignment demanded);
 
+  // ---------------------------------------------------------------- challenge and committee
+
+  /**
+   * Challenges one committed shard inside the challenge window with its result leaf's parts and the
+   * leaf's Merkle proof against the committed root, sending {@link #challengeBond()}; the market
+   * draws a committee (the provider, the challenger and the requester excluded). Returns the
+   * challenge id ({@link MarketEvent.ChallengeOpened} tells the committee).
+   */
+  BigInteger challenge(
+      Assignment committed, int shard, Bytes32 inputLeaf, Bytes32 outputHash, List<Bytes32> proof);
+
+  /**
+   * As a committee member, commits {@code keccak256(abi.encode(challengeId, member, upheld, salt))}
+   * before the challenge's commit deadline. Keep the salt: the reveal needs it.
+   */
+  void commitVote(BigInteger challengeId, boolean upheld, Bytes32 salt);
+
+  /** As a committee member, reveals the committed vote after the commit deadline. */
+  void revealVote(BigInteger challengeId, boolean upheld, Bytes32 salt);
+
+  /**
+   * Decides a challenge once every member revealed or the reveal deadline passed (anyone may);
+   * {@code challenged} is the assignment as recorded (status CHALLENGED). Returns the verdict.
+   */
+  Challenge.Verdict resolve(BigInteger challengeId, Assignment challenged);
+
+  /** The challenge's record, or empty when no challenge has this id. */
+  Optional<Challenge> challengeOf(BigInteger challengeId);
+
   // ---------------------------------------------------------------- money and events
 
   /** What {@link #withdraw()} would pay {@code account} now. */
@@ -92,7 +122,7 @@ public interface Market {
   /** Pays out everything this account is owed; returns the amount. */
   BigInteger withdraw();
 
-  /** The job's events so far, in emission order. */
+  /** The job's events so far (its challenges' events included), in emission order. */
   List<MarketEvent> events(BigInteger jobId);
 
   /** The number of the chain's latest block. */
@@ -100,8 +130,8 @@ public interface Market {
 
   /**
    * Every market event in blocks {@code fromBlock..toBlock} (inclusive), in chain order, with their
-   * block numbers: what a daemon polls to follow the whole market. Callers bound the range (a
-   * node's RPC may refuse wide ones).
+   * block numbers: what a daemon polls to follow the whole market (the committee's events
+   * included). Callers bound the range (a node's RPC may refuse wide ones).
    */
   List<BlockEvent> eventsBetween(long fromBlock, long toBlock);
 }

@@ -9,9 +9,13 @@ import io.hyphae.contracts.generated.ProviderRegistry;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.web3j.abi.EventEncoder;
 import org.web3j.protocol.core.DefaultBlockParameter;
@@ -23,8 +27,32 @@ import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.utils.Numeric;
 
-/** {@link Market} on a real chain, through one account's {@link MarketClient}. */
+/**
+ * {@link Market} on a real chain, through one account's {@link MarketClient}. The committee's
+ * events carry only the challenge id on chain; their job and assignment index come from the
+ * challenge's {@code ChallengeOpened} event when this view has seen it, else from {@code
+ * challengeOf} (one view call), and are remembered for the last {@value #MAX_KNOWN_CHALLENGES}
+ * challenges.
+ */
 public final class Web3jMarket implements Market {
+
+  static final int MAX_KNOWN_CHALLENGES = 4096;
+
+  private static final String CHALLENGE_OPENED =
+      EventEncoder.encode(JobMarket.CHALLENGEOPENED_EVENT);
+  private static final String VOTE_COMMITTED = EventEncoder.encode(JobMarket.VOTECOMMITTED_EVENT);
+  private static final String VOTE_REVEALED = EventEncoder.encode(JobMarket.VOTEREVEALED_EVENT);
+  private static final String CHALLENGE_RESOLVED =
+      EventEncoder.encode(JobMarket.CHALLENGERESOLVED_EVENT);
+  private static final String MEMBER_PENALIZED =
+      EventEncoder.encode(JobMarket.MEMBERPENALIZED_EVENT);
+
+  /** Topic 0 of the events indexed by challenge id rather than job id. */
+  private static final Set<String> BY_CHALLENGE =
+      Set.of(CHALLENGE_OPENED, VOTE_COMMITTED, VOTE_REVEALED, CHALLENGE_RESOLVED, MEMBER_PENALIZED);
+
+  /** A challenge's job and assignment index. */
+  private record ChallengedAssignment(BigInteger jobId, int index) {}
 
   /** Job events by topic 0, decoded with the generated wrapper. */
   private static final Map<String, Function<Log, MarketEvent>> DECODERS =
@@ -107,6 +135,17 @@ public final class Web3jMarket implements Market {
           });
 
   private final MarketClient client;
+
+  /** Challenge id to the challenged assignment, least recently used dropped first. */
+  private final Map<BigInteger, ChallengedAssignment> challenged =
+      new LinkedHashMap<>(64, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<BigInteger, ChallengedAssignment> eldest) {
+          return size() > MAX_KNOWN_CHALLENGES;
+        }
+      };
 
   public Web3jMarket(MarketClient client) {
     this.client = client;
@@ -254,6 +293,67 @@ public final class Web3jMarket implements Market {
   }
 
   @Override
+  public BigInteger challenge(
+      Assignment committed, int shard, Bytes32 inputLeaf, Bytes32 outputHash, List<Bytes32> proof) {
+    TransactionReceipt r =
+        client.challenge(
+            GeneratedTypes.toGenerated(committed),
+            shard,
+            inputLeaf.toArray(),
+            outputHash.toArray(),
+            proof.stream().map(Bytes32::toArray).toList(),
+            challengeBond());
+    JobMarket.ChallengeOpenedEventResponse e = MarketClient.challengeOf(r);
+    remember(e.challengeId, e.jobId, e.index.intValueExact());
+    return e.challengeId;
+  }
+
+  @Override
+  public void commitVote(BigInteger challengeId, boolean upheld, Bytes32 salt) {
+    client.commitVote(challengeId, upheld, salt.toArray());
+  }
+
+  @Override
+  public void revealVote(BigInteger challengeId, boolean upheld, Bytes32 salt) {
+    client.revealVote(challengeId, upheld, salt.toArray());
+  }
+
+  @Override
+  public Challenge.Verdict resolve(BigInteger challengeId, Assignment challenged) {
+    TransactionReceipt r = client.resolve(challengeId, GeneratedTypes.toGenerated(challenged));
+    List<JobMarket.ChallengeResolvedEventResponse> events = JobMarket.getChallengeResolvedEvents(r);
+    if (events.size() != 1) {
+      throw new ChainException("the receipt holds no single ChallengeResolved event");
+    }
+    return Challenge.Verdict.ofCode(events.get(0).verdict.intValueExact());
+  }
+
+  @Override
+  public Optional<Challenge> challengeOf(BigInteger challengeId) {
+    JobMarket.Challenge c =
+        view(client.marketView().challengeOf(challengeId), "reading challenge " + challengeId);
+    if (c.challenger == null || new BigInteger(c.challenger.substring(2), 16).signum() == 0) {
+      return Optional.empty();
+    }
+    remember(challengeId, c.jobId, c.index.intValueExact());
+    return Optional.of(
+        new Challenge(
+            challengeId,
+            c.jobId,
+            c.index.intValueExact(),
+            c.challenger,
+            c.shard.intValueExact(),
+            c.commitDeadline.longValueExact(),
+            c.revealDeadline.longValueExact(),
+            c.bond,
+            c.upheld.intValueExact(),
+            c.rejected.intValueExact(),
+            c.revealed.intValueExact(),
+            Boolean.TRUE.equals(c.resolved),
+            c.members));
+  }
+
+  @Override
   public BigInteger withdrawable(String account) {
     return view(client.marketView().withdrawable(account), "reading the withdrawable balance");
   }
@@ -265,17 +365,39 @@ public final class Web3jMarket implements Market {
 
   @Override
   public List<MarketEvent> events(BigInteger jobId) {
-    EthFilter filter =
-        new EthFilter(
-            DefaultBlockParameterName.EARLIEST,
-            DefaultBlockParameterName.LATEST,
-            client.deployment().market());
-    filter.addSingleTopic(null);
-    filter.addSingleTopic(Numeric.toHexStringWithPrefixZeroPadded(jobId, 64));
-    // Other events whose first indexed argument happens to equal the id are not job events.
-    return logs(filter, "reading the events of job " + jobId).stream()
-        .map(BlockEvent::event)
-        .toList();
+    String job = Numeric.toHexStringWithPrefixZeroPadded(jobId, 64);
+    String action = "reading the events of job " + jobId;
+    EthFilter jobEvents = marketFilter(DefaultBlockParameterName.EARLIEST);
+    jobEvents.addSingleTopic(null);
+    jobEvents.addSingleTopic(job);
+    // Events indexed by challenge id whose id happens to equal the job id are not this job's.
+    List<BlockEvent> out =
+        new ArrayList<>(
+            logs(jobEvents, action).stream()
+                .filter(e -> !(e.event() instanceof MarketEvent.OfChallenge))
+                .toList());
+    EthFilter opened = marketFilter(DefaultBlockParameterName.EARLIEST);
+    opened.addSingleTopic(CHALLENGE_OPENED);
+    opened.addSingleTopic(null);
+    opened.addSingleTopic(job);
+    List<BlockEvent> openings = logs(opened, action);
+    out.addAll(openings);
+    if (!openings.isEmpty()) {
+      EthFilter votes = marketFilter(DefaultBlockParameterName.EARLIEST);
+      votes.addOptionalTopics(VOTE_COMMITTED, VOTE_REVEALED, CHALLENGE_RESOLVED, MEMBER_PENALIZED);
+      votes.addOptionalTopics(
+          openings.stream()
+              .map(e -> ((MarketEvent.ChallengeOpened) e.event()).challengeId())
+              .map(id -> Numeric.toHexStringWithPrefixZeroPadded(id, 64))
+              .toArray(String[]::new));
+      out.addAll(logs(votes, action));
+    }
+    out.sort(Comparator.comparingLong(BlockEvent::block).thenComparingInt(BlockEvent::logIndex));
+    return out.stream().map(BlockEvent::event).toList();
+  }
+
+  private EthFilter marketFilter(DefaultBlockParameterName from) {
+    return new EthFilter(from, DefaultBlockParameterName.LATEST, client.deployment().market());
   }
 
   @Override
@@ -318,18 +440,91 @@ public final class Web3jMarket implements Market {
     }
     List<BlockEvent> out = new ArrayList<>();
     for (EthLog.LogResult<?> item : result.getLogs()) {
-      if (item.get() instanceof Log log && !log.getTopics().isEmpty()) {
-        Function<Log, MarketEvent> decoder = DECODERS.get(log.getTopics().get(0));
-        if (decoder != null && !log.isRemoved()) {
+      if (item.get() instanceof Log log && !log.getTopics().isEmpty() && !log.isRemoved()) {
+        String topic = log.getTopics().get(0);
+        Function<Log, MarketEvent> decoder = DECODERS.get(topic);
+        MarketEvent event =
+            decoder != null
+                ? decoder.apply(log)
+                : BY_CHALLENGE.contains(topic) ? challengeEvent(topic, log) : null;
+        if (event != null) {
           out.add(
               new BlockEvent(
-                  log.getBlockNumber().longValueExact(),
-                  log.getLogIndex().intValueExact(),
-                  decoder.apply(log)));
+                  log.getBlockNumber().longValueExact(), log.getLogIndex().intValueExact(), event));
         }
       }
     }
     return out;
+  }
+
+  /** Decodes an event indexed by challenge id, with its challenged assignment. */
+  private MarketEvent challengeEvent(String topic, Log log) {
+    if (topic.equals(CHALLENGE_OPENED)) {
+      var e = JobMarket.getChallengeOpenedEventFromLog(log);
+      remember(e.challengeId, e.jobId, e.index.intValueExact());
+      return new MarketEvent.ChallengeOpened(
+          e.challengeId,
+          e.jobId,
+          e.index.intValueExact(),
+          e.challenger,
+          e.shard.intValueExact(),
+          Bytes32.of(e.inputLeaf),
+          Bytes32.of(e.outputHash),
+          e.members,
+          e.commitDeadline.longValueExact(),
+          e.revealDeadline.longValueExact());
+    }
+    if (topic.equals(VOTE_COMMITTED)) {
+      var e = JobMarket.getVoteCommittedEventFromLog(log);
+      ChallengedAssignment a = challengedBy(e.challengeId);
+      return new MarketEvent.VoteCommitted(e.challengeId, a.jobId(), a.index(), e.member);
+    }
+    if (topic.equals(VOTE_REVEALED)) {
+      var e = JobMarket.getVoteRevealedEventFromLog(log);
+      ChallengedAssignment a = challengedBy(e.challengeId);
+      return new MarketEvent.VoteRevealed(
+          e.challengeId, a.jobId(), a.index(), e.member, Boolean.TRUE.equals(e.upheld));
+    }
+    if (topic.equals(CHALLENGE_RESOLVED)) {
+      var e = JobMarket.getChallengeResolvedEventFromLog(log);
+      ChallengedAssignment a = challengedBy(e.challengeId);
+      return new MarketEvent.ChallengeResolved(
+          e.challengeId,
+          a.jobId(),
+          a.index(),
+          Challenge.Verdict.ofCode(e.verdict.intValueExact()),
+          e.upheld.intValueExact(),
+          e.rejected.intValueExact(),
+          e.revealed.intValueExact(),
+          e.pool);
+    }
+    var e = JobMarket.getMemberPenalizedEventFromLog(log);
+    ChallengedAssignment a = challengedBy(e.challengeId);
+    return new MarketEvent.MemberPenalized(
+        e.challengeId, a.jobId(), a.index(), e.member, e.penalty);
+  }
+
+  private void remember(BigInteger challengeId, BigInteger jobId, int index) {
+    synchronized (challenged) {
+      challenged.put(challengeId, new ChallengedAssignment(jobId, index));
+    }
+  }
+
+  /** The assignment a challenge is about: remembered, else read from the chain. */
+  private ChallengedAssignment challengedBy(BigInteger challengeId) {
+    synchronized (challenged) {
+      ChallengedAssignment known = challenged.get(challengeId);
+      if (known != null) {
+        return known;
+      }
+    }
+    Challenge c =
+        challengeOf(challengeId)
+            .orElseThrow(
+                () ->
+                    new ChainException(
+                        "an event names challenge " + challengeId + ", which the market lacks"));
+    return new ChallengedAssignment(c.jobId(), c.index());
   }
 
   private static List<Assignment> assignments(TransactionReceipt receipt) {

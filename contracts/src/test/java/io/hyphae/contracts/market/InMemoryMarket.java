@@ -4,6 +4,7 @@ import io.hyphae.contracts.chain.ChainException;
 import io.hyphae.contracts.chain.ContractErrors;
 import io.hyphae.contracts.chain.ContractRevertException;
 import io.hyphae.contracts.chain.Eip712;
+import io.hyphae.contracts.chain.MarketConfig;
 import io.hyphae.contracts.chain.MarketHashes;
 import java.math.BigInteger;
 import java.security.SignatureException;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.web3j.crypto.Credentials;
 
 /**
@@ -21,7 +23,8 @@ import org.web3j.crypto.Credentials;
  * chain. {@link Ledger} is the shared market state and clock; {@link Ledger#as} gives one account's
  * view. Every call checks all its rules before it changes anything, as a reverted transaction
  * leaves no trace. {@code MarketContract} runs the same suite against this and the real contracts.
- * Challenges decided by a committee are not modelled.
+ * Challenges are modelled with the contract's rules; the committee is drawn as the registry draws
+ * it, from a start position given by the challenge id instead of chain randomness.
  */
 public final class InMemoryMarket implements Market {
 
@@ -48,6 +51,17 @@ public final class InMemoryMarket implements Market {
 
   private record Demand(String demander, int shard, long responseDeadline, long demandsUntil) {}
 
+  /** A challenge's record; the tally fields change as members reveal. */
+  private static final class ChallengeState {
+    Challenge record;
+    final Map<String, Bytes32> commitments = new HashMap<>();
+    final Map<String, Integer> revealed = new HashMap<>(); // 1 upheld, 2 rejected
+
+    ChallengeState(Challenge record) {
+      this.record = record;
+    }
+  }
+
   /** The market and registry state shared by every account's view, and the chain clock. */
   public static final class Ledger {
     private static final long CHAIN_ID = 31337;
@@ -55,9 +69,16 @@ public final class InMemoryMarket implements Market {
     private static final int MAX_BIDS = 256;
     private static final long MAX_CHALLENGE_WINDOW = Duration.ofDays(30).toSeconds();
 
+    private static final int MAX_COMMITTEE_SCAN = 512;
+
     private final BigInteger minStake;
     private final BigInteger challengeBond;
     private final long responsePeriod;
+    private final BigInteger voterPenalty;
+    private final int committeeSize;
+    private final long revealPeriod;
+    private final List<String> providerList = new ArrayList<>();
+    private final Map<BigInteger, ChallengeState> challenges = new HashMap<>();
     private final Eip712 eip712 = new Eip712(CHAIN_ID, MARKET);
     private long now;
     private final Map<String, ProviderState> providers = new HashMap<>();
@@ -79,9 +100,26 @@ public final class InMemoryMarket implements Market {
      */
     public Ledger(
         BigInteger minStake, BigInteger challengeBond, Duration responsePeriod, long startTime) {
-      this.minStake = minStake;
-      this.challengeBond = challengeBond;
-      this.responsePeriod = responsePeriod.toSeconds();
+      this(
+          new MarketConfig(
+              minStake,
+              Duration.ofDays(1),
+              challengeBond,
+              MarketConfig.devnetDefaults().voterPenalty(),
+              MarketConfig.devnetDefaults().committeeSize(),
+              responsePeriod,
+              MarketConfig.devnetDefaults().revealPeriod()),
+          startTime);
+    }
+
+    /** A market with {@code config}'s rules (the unbonding delay is not modelled). */
+    public Ledger(MarketConfig config, long startTime) {
+      this.minStake = config.minStake();
+      this.challengeBond = config.challengeBond();
+      this.responsePeriod = config.votingPeriod().toSeconds();
+      this.voterPenalty = config.voterPenalty();
+      this.committeeSize = config.committeeSize();
+      this.revealPeriod = config.revealPeriod().toSeconds();
       this.now = startTime;
     }
 
@@ -152,6 +190,9 @@ public final class InMemoryMarket implements Market {
         throw rejectIn(action, "ProviderRegistry", "StakeTooLow", "sent", stake, "min", l.minStake);
       }
       p = l.providers.computeIfAbsent(me, k -> new ProviderState());
+      if (!l.providerList.contains(me)) {
+        l.providerList.add(me);
+      }
       p.registered = true;
       p.stake = stake;
     }
@@ -420,6 +461,294 @@ public final class InMemoryMarket implements Market {
         credit(d.demander(), l.challengeBond);
       }
       return a.payment().add(a.collateral());
+    }
+  }
+
+  // ---------------------------------------------------------------- challenge and committee
+
+  @Override
+  public BigInteger challenge(
+      Assignment a, int shard, Bytes32 inputLeaf, Bytes32 outputHash, List<Bytes32> proof) {
+    synchronized (l) {
+      l.newTransaction = true;
+      String action = "challenging shard " + shard;
+      require(a, Assignment.Status.COMMITTED, action);
+      if (l.now > a.challengeDeadline()) {
+        throw reject(action, "ChallengeWindowClosed", "deadline", a.challengeDeadline());
+      }
+      if (!a.covers(shard)) {
+        throw reject(action, "ShardNotInAssignment", "shard", shard);
+      }
+      byte[] leaf = MarketHashes.resultLeaf(shard, inputLeaf.toArray(), outputHash.toArray());
+      if (!verify(proof, a.resultRoot(), leaf)) {
+        throw reject(action, "InvalidProof");
+      }
+      BigInteger challengeId = BigInteger.valueOf(l.challenges.size() + 1L);
+      List<String> members = draw(challengeId, List.of(a.provider(), me, a.requester()), action);
+      for (String m : members) {
+        l.providers.get(m).locked = l.providers.get(m).locked.add(l.voterPenalty);
+      }
+      put(a.with(Assignment.Status.CHALLENGED));
+      long commitDeadline = l.now + l.responsePeriod;
+      long revealDeadline = commitDeadline + l.revealPeriod;
+      l.challenges.put(
+          challengeId,
+          new ChallengeState(
+              new Challenge(
+                  challengeId,
+                  a.jobId(),
+                  a.index(),
+                  me,
+                  shard,
+                  commitDeadline,
+                  revealDeadline,
+                  l.challengeBond,
+                  0,
+                  0,
+                  0,
+                  false,
+                  members)));
+      emit(
+          new MarketEvent.ChallengeOpened(
+              challengeId,
+              a.jobId(),
+              a.index(),
+              me,
+              shard,
+              inputLeaf,
+              outputHash,
+              members,
+              commitDeadline,
+              revealDeadline));
+      return challengeId;
+    }
+  }
+
+  /** The registry's drawCommittee, started at {@code challengeId % providers}. */
+  private List<String> draw(BigInteger challengeId, List<String> excluded, String action) {
+    int n = l.providerList.size();
+    List<String> members = new ArrayList<>();
+    int scan = Math.min(n, Ledger.MAX_COMMITTEE_SCAN);
+    int start = n == 0 ? 0 : challengeId.mod(BigInteger.valueOf(n)).intValue();
+    for (int i = 0; i < scan && members.size() < l.committeeSize; i++) {
+      String candidate = l.providerList.get((start + i) % n);
+      if (excluded.contains(candidate)) {
+        continue;
+      }
+      ProviderState p = l.providers.get(candidate);
+      if (p.stake.compareTo(l.minStake) < 0
+          || p.stake.subtract(p.locked).compareTo(l.voterPenalty) < 0) {
+        continue;
+      }
+      members.add(candidate);
+    }
+    if (members.size() < l.committeeSize) {
+      throw rejectIn(
+          action,
+          "ProviderRegistry",
+          "CommitteeUnavailable",
+          "found",
+          members.size(),
+          "needed",
+          l.committeeSize);
+    }
+    return members;
+  }
+
+  @Override
+  public void commitVote(BigInteger challengeId, boolean upheld, Bytes32 salt) {
+    synchronized (l) {
+      l.newTransaction = true;
+      String action = "committing a vote";
+      ChallengeState c = challengeState(challengeId, action);
+      requireMember(c, action);
+      if (l.now > c.record.commitDeadline()) {
+        throw reject(action, "VotingClosed", "deadline", c.record.commitDeadline());
+      }
+      if (c.commitments.containsKey(me)) {
+        throw reject(action, "AlreadyCommitted");
+      }
+      c.commitments.put(
+          me, Bytes32.of(MarketHashes.voteCommitment(challengeId, me, upheld, salt.toArray())));
+      emit(new MarketEvent.VoteCommitted(challengeId, c.record.jobId(), c.record.index(), me));
+    }
+  }
+
+  @Override
+  public void revealVote(BigInteger challengeId, boolean upheld, Bytes32 salt) {
+    synchronized (l) {
+      l.newTransaction = true;
+      String action = "revealing a vote";
+      ChallengeState c = challengeState(challengeId, action);
+      requireMember(c, action);
+      Challenge r = c.record;
+      if (l.now <= r.commitDeadline()) {
+        throw reject(action, "RevealNotOpen", "opensAfter", r.commitDeadline());
+      }
+      if (l.now > r.revealDeadline()) {
+        throw reject(action, "RevealClosed", "deadline", r.revealDeadline());
+      }
+      Bytes32 commitment = c.commitments.get(me);
+      if (commitment == null) {
+        throw reject(action, "NoCommitment");
+      }
+      if (c.revealed.containsKey(me)) {
+        throw reject(action, "AlreadyRevealed");
+      }
+      Bytes32 expected =
+          Bytes32.of(MarketHashes.voteCommitment(challengeId, me, upheld, salt.toArray()));
+      if (!commitment.equals(expected)) {
+        throw reject(action, "CommitmentMismatch");
+      }
+      c.revealed.put(me, upheld ? 1 : 2);
+      c.record =
+          new Challenge(
+              r.challengeId(),
+              r.jobId(),
+              r.index(),
+              r.challenger(),
+              r.shard(),
+              r.commitDeadline(),
+              r.revealDeadline(),
+              r.bond(),
+              r.upheld() + (upheld ? 1 : 0),
+              r.rejected() + (upheld ? 0 : 1),
+              r.revealed() + 1,
+              false,
+              r.members());
+      emit(new MarketEvent.VoteRevealed(challengeId, r.jobId(), r.index(), me, upheld));
+      ProviderState p = l.providers.get(me);
+      p.locked = p.locked.subtract(l.voterPenalty);
+    }
+  }
+
+  @Override
+  public Challenge.Verdict resolve(BigInteger challengeId, Assignment a) {
+    synchronized (l) {
+      l.newTransaction = true;
+      String action = "resolving the challenge";
+      ChallengeState c = challengeState(challengeId, action);
+      Challenge r = c.record;
+      if (r.resolved()) {
+        throw reject(action, "ChallengeAlreadyResolved");
+      }
+      if (l.now <= r.revealDeadline() && r.revealed() < r.members().size()) {
+        throw reject(action, "ChallengeNotDecidable", "revealDeadline", r.revealDeadline());
+      }
+      if (!a.jobId().equals(r.jobId()) || a.index() != r.index()) {
+        throw reject(action, "AssignmentMismatch");
+      }
+      require(a, Assignment.Status.CHALLENGED, action);
+      c.record =
+          new Challenge(
+              r.challengeId(),
+              r.jobId(),
+              r.index(),
+              r.challenger(),
+              r.shard(),
+              r.commitDeadline(),
+              r.revealDeadline(),
+              r.bond(),
+              r.upheld(),
+              r.rejected(),
+              r.revealed(),
+              true,
+              r.members());
+      BigInteger pool = BigInteger.ZERO;
+      List<MarketEvent> penalties = new ArrayList<>();
+      for (String m : r.members()) {
+        if (!c.revealed.containsKey(m)) {
+          pool = pool.add(l.voterPenalty);
+          penalties.add(
+              new MarketEvent.MemberPenalized(
+                  challengeId, r.jobId(), r.index(), m, l.voterPenalty));
+          slash(m, l.voterPenalty);
+        }
+      }
+      penalties.forEach(this::emit);
+      Challenge.Verdict verdict;
+      if (r.revealed() * 2 <= r.members().size() || r.upheld() == r.rejected()) {
+        verdict = Challenge.Verdict.VOID;
+      } else {
+        verdict = r.upheld() > r.rejected() ? Challenge.Verdict.UPHELD : Challenge.Verdict.REJECTED;
+      }
+      String party;
+      int winningVote;
+      if (verdict == Challenge.Verdict.UPHELD) {
+        end(a, Assignment.Status.SLASHED);
+        pool = pool.add(a.collateral());
+        slash(a.provider(), a.collateral());
+        credit(a.requester(), a.payment());
+        credit(r.challenger(), r.bond());
+        party = r.challenger();
+        winningVote = 1;
+      } else {
+        put(a.with(Assignment.Status.COMMITTED));
+        if (verdict == Challenge.Verdict.REJECTED) {
+          pool = pool.add(r.bond());
+          winningVote = 2;
+        } else {
+          credit(r.challenger(), r.bond());
+          winningVote = 0;
+        }
+        party = a.provider();
+      }
+      emit(
+          new MarketEvent.ChallengeResolved(
+              challengeId,
+              r.jobId(),
+              r.index(),
+              verdict,
+              r.upheld(),
+              r.rejected(),
+              r.revealed(),
+              pool));
+      sharePool(c, pool, party, winningVote);
+      return verdict;
+    }
+  }
+
+  /** The contract's _sharePool: half to the winning voters, the rest to the party. */
+  private void sharePool(ChallengeState c, BigInteger pool, String party, int winningVote) {
+    if (pool.signum() == 0) {
+      return;
+    }
+    List<String> winners = new ArrayList<>();
+    for (String m : c.record.members()) {
+      Integer v = c.revealed.get(m);
+      if (v != null && (winningVote == 0 || v == winningVote)) {
+        winners.add(m);
+      }
+    }
+    BigInteger each =
+        winners.isEmpty()
+            ? BigInteger.ZERO
+            : pool.divide(BigInteger.TWO).divide(BigInteger.valueOf(winners.size()));
+    if (each.signum() > 0) {
+      winners.forEach(m -> credit(m, each));
+    }
+    credit(party, pool.subtract(each.multiply(BigInteger.valueOf(winners.size()))));
+  }
+
+  @Override
+  public Optional<Challenge> challengeOf(BigInteger challengeId) {
+    synchronized (l) {
+      ChallengeState c = l.challenges.get(challengeId);
+      return c == null ? Optional.empty() : Optional.of(c.record);
+    }
+  }
+
+  private ChallengeState challengeState(BigInteger challengeId, String action) {
+    ChallengeState c = l.challenges.get(challengeId);
+    if (c == null) {
+      throw reject(action, "UnknownChallenge", "challengeId", challengeId);
+    }
+    return c;
+  }
+
+  private void requireMember(ChallengeState c, String action) {
+    if (!c.record.members().contains(me)) {
+      throw reject(action, "NotCommitteeMember", "caller", me);
     }
   }
 

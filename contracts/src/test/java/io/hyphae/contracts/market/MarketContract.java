@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hyphae.contracts.chain.ContractRevertException;
 import io.hyphae.contracts.chain.Eip712;
+import io.hyphae.contracts.chain.MarketConfig;
 import io.hyphae.contracts.chain.MarketHashes;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -407,5 +408,122 @@ public abstract class MarketContract {
     advance(Duration.ofSeconds(answered.challengeDeadline() - requester().now() + 1));
     rejects(() -> requester().demandLeaf(answered, 0), "ChallengeWindowClosed");
     assertThat(requester().finalizeAssignment(answered)).isEqualTo(a.payment());
+  }
+
+  @Test
+  void anUpheldChallengeSlashesTheProviderAndPaysTheRequesterAndTheVoters() {
+    BigInteger penalty = MarketConfig.devnetDefaults().voterPenalty();
+    Duration voting = MarketConfig.devnetDefaults().votingPeriod();
+    Assignment a = postOne(2, 1);
+    List<byte[]> leaves = resultLeaves(0, 2);
+    Assignment committed = market(1).commit(a, root(leaves));
+    Bytes32 inputLeaf = Bytes32.of(inputLeaves(2).get(1));
+    List<Bytes32> proof = List.of(Bytes32.of(leaves.get(0)));
+    rejects(
+        () -> requester().challenge(committed, 1, inputLeaf, hash("output 0"), proof),
+        "InvalidProof");
+    rejects(
+        () -> requester().challenge(committed, 2, inputLeaf, hash("output 1"), proof),
+        "ShardNotInAssignment");
+    BigInteger id = requester().challenge(committed, 1, inputLeaf, hash("output 1"), proof);
+    Assignment challenged = committed.with(Assignment.Status.CHALLENGED);
+    assertThat(AssignmentHistory.latest(requester().events(a.jobId()), 0)).contains(challenged);
+    Challenge opened = requester().challengeOf(id).orElseThrow();
+    // The provider, the challenger and the requester are excluded: accounts 2..4 remain.
+    assertThat(opened.members())
+        .containsExactlyInAnyOrder(market(2).account(), market(3).account(), market(4).account());
+    assertThat(opened.jobId()).isEqualTo(a.jobId());
+    assertThat(opened.shard()).isEqualTo(1);
+    assertThat(opened.resolved()).isFalse();
+    assertThat(opened.revealDeadline()).isGreaterThan(opened.commitDeadline());
+    assertThat(requester().challengeOf(id.add(BigInteger.valueOf(1000)))).isEmpty();
+    rejects(() -> requester().finalizeAssignment(committed), "AssignmentMismatch");
+
+    Bytes32 s2 = hash("salt 2");
+    Bytes32 s3 = hash("salt 3");
+    Bytes32 s4 = hash("salt 4");
+    rejects(() -> market(8).commitVote(id, true, s2), "NotCommitteeMember");
+    market(2).commitVote(id, true, s2);
+    market(3).commitVote(id, true, s3);
+    market(4).commitVote(id, false, s4);
+    rejects(() -> market(2).commitVote(id, false, s2), "AlreadyCommitted");
+    rejects(() -> market(2).revealVote(id, true, s2), "RevealNotOpen");
+    rejects(() -> market(8).resolve(id, challenged), "ChallengeNotDecidable");
+    advance(voting.plusSeconds(1));
+    rejects(() -> market(2).commitVote(id, true, s2), "VotingClosed");
+    rejects(() -> market(2).revealVote(id, false, s2), "CommitmentMismatch");
+    market(2).revealVote(id, true, s2);
+    market(3).revealVote(id, true, s3);
+    rejects(() -> market(3).revealVote(id, true, s3), "AlreadyRevealed");
+    // Member 4 never reveals: it loses its penalty once the reveal deadline passed.
+    rejects(() -> market(8).resolve(id, challenged), "ChallengeNotDecidable");
+    advance(MarketConfig.devnetDefaults().revealPeriod().plusSeconds(1));
+    ProviderInfo provider = market(1).provider(market(1).account());
+    ProviderInfo silent = market(4).provider(market(4).account());
+    BigInteger requesterOwed = requester().withdrawable(requester().account());
+    BigInteger voterOwed = market(2).withdrawable(market(2).account());
+    rejects(() -> market(8).resolve(id, committed), "AssignmentMismatch");
+    assertThat(market(8).resolve(id, challenged)).isEqualTo(Challenge.Verdict.UPHELD);
+    rejects(() -> market(8).resolve(id, challenged), "ChallengeAlreadyResolved");
+
+    BigInteger pool = COLLATERAL.add(penalty);
+    BigInteger each = pool.divide(BigInteger.TWO).divide(BigInteger.TWO);
+    assertThat(market(1).provider(market(1).account()).stake())
+        .isEqualTo(provider.stake().subtract(COLLATERAL));
+    assertThat(market(4).provider(market(4).account()).stake())
+        .isEqualTo(silent.stake().subtract(penalty));
+    assertThat(requester().withdrawable(requester().account()).subtract(requesterOwed))
+        .isEqualTo(
+            a.payment()
+                .add(requester().challengeBond())
+                .add(pool.subtract(each.multiply(BigInteger.TWO))));
+    assertThat(market(2).withdrawable(market(2).account()).subtract(voterOwed)).isEqualTo(each);
+    assertThat(requester().challengeOf(id).orElseThrow())
+        .extracting(
+            Challenge::upheld, Challenge::rejected, Challenge::revealed, Challenge::resolved)
+        .containsExactly(2, 0, 2, true);
+    rejects(() -> requester().finalizeAssignment(challenged), "WrongStatus");
+    assertThat(AssignmentHistory.latest(requester().events(a.jobId()), 0))
+        .contains(committed.with(Assignment.Status.SLASHED));
+
+    BigInteger job = a.jobId();
+    List<MarketEvent> events = requester().events(job);
+    assertThat(events.subList(events.size() - 8, events.size()))
+        .extracting(e -> e.getClass().getSimpleName())
+        .containsExactly(
+            "ChallengeOpened",
+            "VoteCommitted",
+            "VoteCommitted",
+            "VoteCommitted",
+            "VoteRevealed",
+            "VoteRevealed",
+            "MemberPenalized",
+            "ChallengeResolved");
+    assertThat(events.get(events.size() - 8))
+        .isEqualTo(
+            new MarketEvent.ChallengeOpened(
+                id,
+                job,
+                0,
+                requester().account(),
+                1,
+                inputLeaf,
+                hash("output 1"),
+                opened.members(),
+                opened.commitDeadline(),
+                opened.revealDeadline()));
+    assertThat(events)
+        .contains(
+            new MarketEvent.VoteCommitted(id, job, 0, market(4).account()),
+            new MarketEvent.VoteRevealed(id, job, 0, market(3).account(), true),
+            new MarketEvent.MemberPenalized(id, job, 0, market(4).account(), penalty));
+    MarketEvent resolved =
+        new MarketEvent.ChallengeResolved(id, job, 0, Challenge.Verdict.UPHELD, 2, 0, 2, pool);
+    assertThat(events.getLast()).isEqualTo(resolved);
+    // A view that never saw the challenge opened still names the job of its later events.
+    long latest = market(7).latestBlock();
+    assertThat(market(5).eventsBetween(latest, latest))
+        .extracting(BlockEvent::event)
+        .contains(resolved);
   }
 }

@@ -41,6 +41,7 @@ import java.util.stream.Collectors;
  * @param pricePerShardWei the asking price per shard, in wei
  * @param maxConcurrentShards how many shards run at once
  * @param logLevel the log level
+ * @param fault a deliberate misbehaviour for tests ({@link Fault#NONE} for every real node)
  */
 public record NodeConfig(
     Path dataDir,
@@ -59,7 +60,8 @@ public record NodeConfig(
     List<String> models,
     BigInteger pricePerShardWei,
     int maxConcurrentShards,
-    LogLevel logLevel) {
+    LogLevel logLevel,
+    Fault fault) {
 
   public static final String DEFAULT_RPC_URL = "http://127.0.0.1:8545";
   public static final long DEFAULT_CHAIN_ID = 31337;
@@ -156,6 +158,7 @@ public record NodeConfig(
         NodeOption.MAX_CONCURRENT_SHARDS,
         "must be 1.." + MAX_CONCURRENT_SHARDS + ", got " + maxConcurrentShards);
     require(logLevel != null, NodeOption.LOG_LEVEL, "is required");
+    fault = fault == null ? Fault.NONE : fault;
   }
 
   /** The config of a node given nothing: devnet chain, admin on 127.0.0.1, state under ~. */
@@ -204,6 +207,7 @@ public record NodeConfig(
     values.put(NodeOption.PRICE_PER_SHARD_WEI, pricePerShardWei.toString());
     values.put(NodeOption.MAX_CONCURRENT_SHARDS, Integer.toString(maxConcurrentShards));
     values.put(NodeOption.LOG_LEVEL, logLevel.name());
+    values.put(NodeOption.FAULT, fault.key());
     return values;
   }
 
@@ -233,7 +237,8 @@ public record NodeConfig(
             .orElse(BigInteger.ZERO),
         integer(
             values, NodeOption.MAX_CONCURRENT_SHARDS, Runtime.getRuntime().availableProcessors()),
-        text(values, NodeOption.LOG_LEVEL).map(NodeConfig::logLevel).orElse(LogLevel.INFO));
+        text(values, NodeOption.LOG_LEVEL).map(NodeConfig::logLevel).orElse(LogLevel.INFO),
+        text(values, NodeOption.FAULT).map(Fault::parse).orElse(Fault.NONE));
   }
 
   private static Optional<String> text(Map<NodeOption, String> values, NodeOption option) {

@@ -115,6 +115,13 @@ public final class NodeConfigOptions {
       description = "ERROR, WARN, INFO (default), DEBUG, TRACE.")
   String logLevel;
 
+  @Option(
+      names = "--fault",
+      paramLabel = "FAULT",
+      description =
+          "FOR TESTS ONLY: none (default), or wrong-output to deliver deliberately wrong results.")
+  String fault;
+
   /** The flags given, by option (absent flags are absent). */
   public Map<NodeOption, String> values() {
     Map<NodeOption, String> values = new EnumMap<>(NodeOption.class);
@@ -135,6 +142,7 @@ public final class NodeConfigOptions {
     put(values, NodeOption.PRICE_PER_SHARD_WEI, pricePerShardWei);
     put(values, NodeOption.MAX_CONCURRENT_SHARDS, maxConcurrentShards);
     put(values, NodeOption.LOG_LEVEL, logLevel);
+    put(values, NodeOption.FAULT, fault);
     return values;
   }
 

@@ -24,7 +24,8 @@ public enum NodeOption {
   MODELS("models", "models served, comma-separated ids"),
   PRICE_PER_SHARD_WEI("price-per-shard-wei", "asking price per shard in wei"),
   MAX_CONCURRENT_SHARDS("max-concurrent-shards", "shards executed at once"),
-  LOG_LEVEL("log-level", "ERROR, WARN, INFO, DEBUG or TRACE");
+  LOG_LEVEL("log-level", "ERROR, WARN, INFO, DEBUG or TRACE"),
+  FAULT("fault", "FOR TESTS ONLY: none, or wrong-output to deliver deliberately wrong results");
 
   private final String key;
   private final String description;

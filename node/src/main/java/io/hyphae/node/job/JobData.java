@@ -27,6 +27,15 @@ public final class JobData {
   public static final String ASSIGNMENT = "assignment";
   public static final String REQUESTER_ADDRESSES = "requester-addresses";
 
+  /**
+   * The id of the last challenge of the job that was resolved (unsigned big-endian), so that a
+   * replayed ChallengeOpened of a decided challenge does not challenge the job again.
+   */
+  public static final String RESOLVED_CHALLENGE = "resolved-challenge";
+
+  /** The id of the job's open challenge (unsigned big-endian), while it is CHALLENGED. */
+  public static final String OPEN_CHALLENGE = "open-challenge";
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HexFormat HEX = HexFormat.of();
 

@@ -6,6 +6,7 @@ import io.hyphae.contracts.market.Market;
 import io.hyphae.contracts.market.MarketEvent;
 import io.hyphae.node.chain.ChainAccess;
 import io.hyphae.node.chain.MarketEventHandler;
+import io.hyphae.node.config.Fault;
 import io.hyphae.node.inference.InferenceEngine;
 import io.hyphae.node.journal.JobJournal;
 import io.hyphae.node.journal.JobKey;
@@ -68,6 +69,7 @@ public final class JobEngine implements MarketEventHandler, AutoCloseable {
   final Clock clock;
   final Timing timing;
   private final Consumer<BigInteger> onSettled;
+  final Fault fault;
   final ReentrantLock transactions = new ReentrantLock();
   private final CountDownLatch stopping = new CountDownLatch(1);
   private final Map<JobKey, JobRun> active = new ConcurrentHashMap<>();
@@ -90,6 +92,38 @@ public final class JobEngine implements MarketEventHandler, AutoCloseable {
       Clock clock,
       Timing timing,
       Consumer<BigInteger> onSettled) {
+    this(
+        chain,
+        journal,
+        chainId,
+        marketAddress,
+        account,
+        capabilities,
+        inference,
+        link,
+        clock,
+        timing,
+        onSettled,
+        Fault.NONE);
+  }
+
+  /**
+   * @param fault a deliberate misbehaviour for tests ({@link Fault#WRONG_OUTPUT}: every shard's
+   *     output is made wrong before it is hashed, signed, delivered and committed)
+   */
+  public JobEngine(
+      ChainAccess chain,
+      JobJournal journal,
+      long chainId,
+      String marketAddress,
+      String account,
+      Capabilities capabilities,
+      InferenceEngine inference,
+      RequesterLink link,
+      Clock clock,
+      Timing timing,
+      Consumer<BigInteger> onSettled,
+      Fault fault) {
     this.chain = chain;
     this.journal = journal;
     this.chainId = chainId;
@@ -101,8 +135,10 @@ public final class JobEngine implements MarketEventHandler, AutoCloseable {
     this.clock = clock;
     this.timing = timing;
     this.onSettled = onSettled;
+    this.fault = fault;
     ended.put(JobState.FINALIZED, new AtomicLong());
     ended.put(JobState.RECLAIMED, new AtomicLong());
+    ended.put(JobState.SLASHED, new AtomicLong());
   }
 
   JobKey key(BigInteger jobId) {
@@ -123,6 +159,8 @@ public final class JobEngine implements MarketEventHandler, AutoCloseable {
           ended(e.jobId(), JobState.FINALIZED);
       case MarketEvent.AssignmentReclaimed e when e.provider().equals(account) ->
           ended(e.jobId(), JobState.RECLAIMED);
+      case MarketEvent.ChallengeOpened e -> challenged(e);
+      case MarketEvent.ChallengeResolved e -> challengeResolved(e);
       default -> {}
     }
   }
@@ -222,6 +260,103 @@ public final class JobEngine implements MarketEventHandler, AutoCloseable {
             key, JobState.COMMITTED, List.of(), Map.of(JobData.ASSIGNMENT, JobData.encode(c))));
   }
 
+  /** Our assignment, as the journal holds it, when {@code index} is it. */
+  private Optional<Assignment> ours(JobKey key, int index) throws Exception {
+    Optional<JobRecord> known = await(journal.find(key));
+    if (known.isEmpty() || known.get().state().isTerminal()) {
+      return Optional.empty();
+    }
+    byte[] data = await(journal.data(key)).get(JobData.ASSIGNMENT);
+    if (data == null) {
+      return Optional.empty();
+    }
+    Assignment a = JobData.decodeAssignment(data);
+    return a.index() == index ? Optional.of(a) : Optional.empty();
+  }
+
+  /** A shard of ours was challenged: no finalizing until the committee decided. */
+  private void challenged(MarketEvent.ChallengeOpened e) throws Exception {
+    JobKey key = key(e.jobId());
+    Optional<Assignment> mine = ours(key, e.index());
+    if (mine.isEmpty()) {
+      return;
+    }
+    JobState state = await(journal.find(key)).orElseThrow().state();
+    byte[] resolved = await(journal.data(key)).get(JobData.RESOLVED_CHALLENGE);
+    if (state == JobState.CHALLENGED
+        || resolved != null && new BigInteger(1, resolved).compareTo(e.challengeId()) >= 0) {
+      return; // seen already, or a replay of a challenge already decided
+    }
+    if (state != JobState.COMMITTED) {
+      LOG.warn("job {}: challenged on chain while the journal has {}", e.jobId(), state);
+      return;
+    }
+    Assignment a = mine.get().with(Assignment.Status.CHALLENGED);
+    await(
+        journal.upsert(
+            key,
+            JobState.CHALLENGED,
+            List.of(),
+            Map.of(
+                JobData.ASSIGNMENT,
+                JobData.encode(a),
+                JobData.OPEN_CHALLENGE,
+                e.challengeId().toByteArray())));
+    recordState(key, JobState.CHALLENGED);
+    LOG.warn(
+        "job {}: shard {} CHALLENGED by {} (challenge {}); a committee of {} votes until {}",
+        e.jobId(),
+        e.shard(),
+        e.challenger(),
+        e.challengeId(),
+        e.members().size(),
+        e.revealDeadline());
+  }
+
+  /** The committee decided on our challenged shard: the job is lost, or finalizes as usual. */
+  private void challengeResolved(MarketEvent.ChallengeResolved e) throws Exception {
+    JobKey key = key(e.jobId());
+    Optional<Assignment> mine = ours(key, e.index());
+    if (mine.isEmpty() || await(journal.find(key)).orElseThrow().state() != JobState.CHALLENGED) {
+      return;
+    }
+    byte[] resolved = e.challengeId().toByteArray();
+    if (e.verdict() == io.hyphae.contracts.market.Challenge.Verdict.UPHELD) {
+      await(
+          journal.upsert(
+              key, JobState.SLASHED, List.of(), Map.of(JobData.RESOLVED_CHALLENGE, resolved)));
+      JobRun run = active.get(key);
+      if (run != null) {
+        run.stop();
+      }
+      recordState(key, JobState.SLASHED);
+      LOG.warn(
+          "job {}: SLASHED: challenge {} upheld ({} of {} revealed votes)",
+          e.jobId(),
+          e.challengeId(),
+          e.upheld(),
+          e.revealed());
+      return;
+    }
+    Assignment a = mine.get().with(Assignment.Status.COMMITTED);
+    JobRecord record =
+        await(
+            journal.upsert(
+                key,
+                JobState.COMMITTED,
+                List.of(),
+                Map.of(
+                    JobData.ASSIGNMENT, JobData.encode(a), JobData.RESOLVED_CHALLENGE, resolved)));
+    recordState(key, JobState.COMMITTED);
+    LOG.info(
+        "job {}: challenge {} {}; back to COMMITTED, finalizing after {}",
+        e.jobId(),
+        e.challengeId(),
+        e.verdict(),
+        a.challengeDeadline());
+    start(record);
+  }
+
   private void ended(BigInteger jobId, JobState state) throws Exception {
     JobKey key = key(jobId);
     Optional<JobRecord> known = await(journal.find(key));
@@ -316,6 +451,14 @@ public final class JobEngine implements MarketEventHandler, AutoCloseable {
 
   public int activeJobs() {
     return active.size();
+  }
+
+  /**
+   * The lock every chain transaction of this node's account is sent under (so nonces never race);
+   * other services that send as the same account take it too.
+   */
+  public ReentrantLock transactionLock() {
+    return transactions;
   }
 
   /** Waits up to {@code d}; true when the engine is stopping (the caller should give up). */

@@ -4,8 +4,8 @@ import io.hyphae.contracts.chain.ChainException;
 import io.hyphae.contracts.chain.ContractRevertException;
 import io.hyphae.contracts.market.Assignment;
 import io.hyphae.contracts.market.JobSpec;
-import io.hyphae.contracts.market.Market;
 import io.hyphae.contracts.market.MarketEvent;
+import io.hyphae.node.config.Fault;
 import io.hyphae.node.inference.ExecutionProfile;
 import io.hyphae.node.inference.InferenceException;
 import io.hyphae.node.inference.InferenceOptions;
@@ -55,7 +55,8 @@ import org.slf4j.LoggerFactory;
  *       it (journalled per shard), then DELIVERED; if the requester cannot be reached until {@code
  *       commitMargin} before the commit deadline, the node commits anyway (it did the work);
  *   <li>DELIVERED: commit the root over the result leaves, then COMMITTED;
- *   <li>COMMITTED: once the wall clock is past the challenge deadline, finalize, then FINALIZED.
+ *   <li>COMMITTED: once the wall clock is past the challenge deadline, finalize, then FINALIZED;
+ *       while CHALLENGED, wait for the committee (back to COMMITTED, or SLASHED: the job is lost).
  * </ol>
  *
  * Outputs are stored, not recomputed on resume: a batched (tolerant) profile would not give the
@@ -182,12 +183,8 @@ final class JobRun {
       }
     }
     job = JobEngine.await(e.journal.find(key)).orElseThrow();
-    if (job.state() == JobState.COMMITTED) {
-      assignment =
-          JobData.decodeAssignment(JobEngine.await(e.journal.data(key)).get(JobData.ASSIGNMENT));
+    if (job.state() == JobState.COMMITTED || job.state() == JobState.CHALLENGED) {
       finalizeAfterWindow();
-    } else if (job.state() == JobState.CHALLENGED) {
-      LOG.warn("job {}: CHALLENGED; answering challenges is not built yet", key.jobId());
     }
   }
 
@@ -266,6 +263,11 @@ final class JobRun {
     Bytes32 outputHash = Keccak256.hash(output);
     if (!outputHash.equals(result.outputHash())) {
       throw new GiveUp("the engine's output hash does not match its output bytes (a bug)");
+    }
+    if (e.fault == Fault.WRONG_OUTPUT) {
+      // Test-only fault: everything below (hash, receipt, root) is over the wrong output.
+      output = ShardCodec.encodeOutput(WrongOutputs.perturb(result.output()));
+      outputHash = Keccak256.hash(output);
     }
     JobRecord job =
         JobEngine.await(
@@ -539,30 +541,55 @@ final class JobRun {
     return false;
   }
 
+  /**
+   * Waits for the challenge window to pass (on the wall clock: block time moves only when blocks
+   * are mined), then finalizes. While the journal says CHALLENGED it waits for the committee (the
+   * engine moves the job back to COMMITTED or to SLASHED); a terminal state ends the run.
+   */
   private void finalizeAfterWindow() throws Exception {
-    // Block time moves only when blocks are mined: wait on the wall clock, then send.
-    while (wallSeconds() <= assignment.challengeDeadline()) {
-      long left = assignment.challengeDeadline() + 1 - wallSeconds();
-      if (e.pause(Duration.ofSeconds(Math.max(1, Math.min(left, 5)))) || stopped) {
+    int attempt = 0;
+    int changed = 0;
+    while (true) {
+      JobRecord job = JobEngine.await(e.journal.find(key)).orElseThrow();
+      if (job.state().isTerminal()) {
         return;
       }
-    }
-    int attempt = 0;
-    while (true) {
+      Duration wait = Duration.ZERO;
+      if (job.state() == JobState.CHALLENGED) {
+        wait = Duration.ofSeconds(2);
+      } else {
+        assignment =
+            JobData.decodeAssignment(JobEngine.await(e.journal.data(key)).get(JobData.ASSIGNMENT));
+        if (wallSeconds() <= assignment.challengeDeadline()) {
+          long left = assignment.challengeDeadline() + 1 - wallSeconds();
+          wait = Duration.ofSeconds(Math.max(1, Math.min(left, 5)));
+        }
+      }
+      if (!wait.isZero()) {
+        if (e.pause(wait) || stopped) {
+          return;
+        }
+        continue;
+      }
       e.transactions.lock();
       try {
-        Market market = e.chain.market();
-        market.finalizeAssignment(assignment);
+        e.chain.market().finalizeAssignment(assignment);
         break;
       } catch (ContractRevertException ex) {
-        if (!"ChallengeWindowOpen".equals(ex.errorName())) {
-          if (finalizedOnChain()) {
-            break;
+        if ("ChallengeWindowOpen".equals(ex.errorName())) {
+          if (attempt >= MAX_FINALIZE_TRIES) {
+            throw new GiveUp(
+                "the chain still says the challenge window is open: " + ex.getMessage());
           }
+        } else if (finalizedOnChain()) {
+          break;
+        } else if (("AssignmentMismatch".equals(ex.errorName())
+                || "WrongStatus".equals(ex.errorName()))
+            && ++changed <= MAX_FINALIZE_TRIES) {
+          // Challenged on chain before the watcher told the engine: wait for it.
+          LOG.info("job {}: the chain's record changed (challenged?); waiting", key.jobId());
+        } else {
           throw new GiveUp("finalize rejected: " + ex.getMessage());
-        }
-        if (attempt >= MAX_FINALIZE_TRIES) {
-          throw new GiveUp("the chain still says the challenge window is open: " + ex.getMessage());
         }
       } catch (ChainException ex) {
         LOG.info("job {}: finalize failed, retrying: {}", key.jobId(), ex.getMessage());

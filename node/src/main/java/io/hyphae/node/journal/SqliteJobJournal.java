@@ -1,5 +1,6 @@
 package io.hyphae.node.journal;
 
+import io.hyphae.protocol.commitment.Bytes32;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * thread ({@value #THREAD_NAME}), so SQLite sees one writer and no locking is needed here; WAL mode
  * with synchronous FULL makes each committed transaction durable.
  */
-public final class SqliteJobJournal implements JobJournal {
+public final class SqliteJobJournal implements JobJournal, CommitteeJournal {
 
   static final String THREAD_NAME = "hyphae-journal-io";
 
@@ -50,9 +51,11 @@ public final class SqliteJobJournal implements JobJournal {
 
   /**
    * 1: jobs and shards. 2: adds job_data (values a restart needs: spec, assignment, outputs) and
-   * chain_cursors; a version 1 file is migrated in place by creating them.
+   * chain_cursors. 3: adds committee_duties (challenges the node votes on, with its vote and salt)
+   * and committee_evidence (evidence kept until the vote is journalled). An older file is migrated
+   * in place by creating the tables it lacks.
    */
-  private static final int SCHEMA_VERSION = 2;
+  private static final int SCHEMA_VERSION = 3;
 
   private final Path file;
   private final Clock clock;
@@ -189,6 +192,44 @@ public final class SqliteJobJournal implements JobJournal {
           CREATE TABLE IF NOT EXISTS chain_cursors (
             name TEXT PRIMARY KEY,
             block INTEGER NOT NULL
+          ) WITHOUT ROWID""");
+      if (version > 0 && version < 3) {
+        LOG.debug("journal {}: schema version {} -> 3", file, version);
+      }
+      statement.execute(
+          """
+          CREATE TABLE IF NOT EXISTS committee_duties (
+            chain_id INTEGER NOT NULL,
+            market TEXT NOT NULL,
+            challenge_id TEXT NOT NULL,
+            job_id TEXT NOT NULL,
+            idx INTEGER NOT NULL,
+            shard INTEGER NOT NULL,
+            input_leaf TEXT NOT NULL,
+            output_hash TEXT NOT NULL,
+            model_hash TEXT NOT NULL,
+            profile_hash TEXT NOT NULL,
+            challenger TEXT NOT NULL,
+            commit_deadline INTEGER NOT NULL,
+            reveal_deadline INTEGER NOT NULL,
+            step TEXT NOT NULL,
+            upheld INTEGER,
+            salt TEXT,
+            note TEXT NOT NULL,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (chain_id, market, challenge_id)
+          ) WITHOUT ROWID""");
+      statement.execute(
+          """
+          CREATE TABLE IF NOT EXISTS committee_evidence (
+            chain_id INTEGER NOT NULL,
+            market TEXT NOT NULL,
+            challenge_id TEXT NOT NULL,
+            input BLOB NOT NULL,
+            output BLOB NOT NULL,
+            PRIMARY KEY (chain_id, market, challenge_id),
+            FOREIGN KEY (chain_id, market, challenge_id) REFERENCES committee_duties
+              ON DELETE CASCADE
           ) WITHOUT ROWID""");
       statement.execute("PRAGMA user_version=" + SCHEMA_VERSION);
       connection.commit();
@@ -332,11 +373,12 @@ public final class SqliteJobJournal implements JobJournal {
           List<JobKey> keys = new ArrayList<>();
           try (PreparedStatement select =
               connection.prepareStatement(
-                  "SELECT chain_id, market, job_id FROM jobs WHERE state NOT IN (?, ?)"
+                  "SELECT chain_id, market, job_id FROM jobs WHERE state NOT IN (?, ?, ?)"
                       + " ORDER BY updated_at, chain_id, market, job_id LIMIT ?")) {
             select.setString(1, JobState.FINALIZED.name());
             select.setString(2, JobState.RECLAIMED.name());
-            select.setInt(3, limit);
+            select.setString(3, JobState.SLASHED.name());
+            select.setInt(4, limit);
             try (ResultSet rs = select.executeQuery()) {
               while (rs.next()) {
                 keys.add(
@@ -358,9 +400,11 @@ public final class SqliteJobJournal implements JobJournal {
     return submit(
         () -> {
           try (PreparedStatement count =
-              connection.prepareStatement("SELECT COUNT(*) FROM jobs WHERE state NOT IN (?, ?)")) {
+              connection.prepareStatement(
+                  "SELECT COUNT(*) FROM jobs WHERE state NOT IN (?, ?, ?)")) {
             count.setString(1, JobState.FINALIZED.name());
             count.setString(2, JobState.RECLAIMED.name());
+            count.setString(3, JobState.SLASHED.name());
             try (ResultSet rs = count.executeQuery()) {
               return rs.next() ? rs.getInt(1) : 0;
             }
@@ -385,6 +429,193 @@ public final class SqliteJobJournal implements JobJournal {
           }
           return true;
         });
+  }
+
+  // ---------------------------------------------------------------- committee duties
+
+  @Override
+  public CompletableFuture<CommitteeDuty> saveDuty(CommitteeDuty duty) {
+    return transaction(
+        () -> {
+          CommitteeDuty.checkMove(
+              loadDuty(duty.chainId(), duty.market(), duty.challengeId()), duty);
+          try (PreparedStatement put =
+              connection.prepareStatement(
+                  "INSERT INTO committee_duties (chain_id, market, challenge_id, job_id, idx,"
+                      + " shard, input_leaf, output_hash, model_hash, profile_hash, challenger,"
+                      + " commit_deadline, reveal_deadline, step, upheld, salt, note, updated_at)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                      + " ON CONFLICT (chain_id, market, challenge_id) DO UPDATE SET"
+                      + " step = excluded.step, upheld = excluded.upheld, salt = excluded.salt,"
+                      + " note = excluded.note, updated_at = excluded.updated_at")) {
+            put.setLong(1, duty.chainId());
+            put.setString(2, duty.market());
+            put.setString(3, duty.challengeId().toString(16));
+            put.setString(4, duty.jobId().toString(16));
+            put.setInt(5, duty.index());
+            put.setInt(6, duty.shard());
+            put.setString(7, duty.inputLeaf().toHex());
+            put.setString(8, duty.outputHash().toHex());
+            put.setString(9, duty.modelHash().toHex());
+            put.setString(10, duty.profileHash().toHex());
+            put.setString(11, duty.challenger());
+            put.setLong(12, duty.commitDeadline());
+            put.setLong(13, duty.revealDeadline());
+            put.setString(14, duty.step().name());
+            if (duty.vote().isPresent()) {
+              put.setInt(15, duty.vote().get().upheld() ? 1 : 0);
+              put.setString(16, duty.vote().get().salt().toHex());
+            } else {
+              put.setNull(15, java.sql.Types.INTEGER);
+              put.setNull(16, java.sql.Types.VARCHAR);
+            }
+            put.setString(17, duty.note());
+            put.setLong(18, now().toEpochMilli());
+            put.executeUpdate();
+          }
+          if (duty.step() != CommitteeDuty.Step.OPEN) {
+            try (PreparedStatement drop =
+                connection.prepareStatement(
+                    "DELETE FROM committee_evidence"
+                        + " WHERE chain_id = ? AND market = ? AND challenge_id = ?")) {
+              drop.setLong(1, duty.chainId());
+              drop.setString(2, duty.market());
+              drop.setString(3, duty.challengeId().toString(16));
+              drop.executeUpdate();
+            }
+          }
+          return duty;
+        });
+  }
+
+  @Override
+  public CompletableFuture<Optional<CommitteeDuty>> duty(
+      long chainId, String market, BigInteger challengeId) {
+    return submit(() -> loadDuty(chainId, market.toLowerCase(java.util.Locale.ROOT), challengeId));
+  }
+
+  @Override
+  public CompletableFuture<List<CommitteeDuty>> openDuties(int limit) {
+    if (limit <= 0) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("limit must be > 0"));
+    }
+    return submit(
+        () -> {
+          requireOpen();
+          List<CommitteeDuty> out = new ArrayList<>();
+          try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT "
+                      + DUTY_COLUMNS
+                      + " FROM committee_duties WHERE step <> ?"
+                      + " ORDER BY commit_deadline, chain_id, market, challenge_id LIMIT ?")) {
+            select.setString(1, CommitteeDuty.Step.DONE.name());
+            select.setInt(2, limit);
+            try (ResultSet rs = select.executeQuery()) {
+              while (rs.next()) {
+                out.add(duty(rs));
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public CompletableFuture<Void> saveEvidence(
+      long chainId, String market, BigInteger challengeId, byte[] input, byte[] output) {
+    byte[] in = input.clone();
+    byte[] out = output.clone();
+    String m = market.toLowerCase(java.util.Locale.ROOT);
+    return transaction(
+        () -> {
+          if (loadDuty(chainId, m, challengeId).isEmpty()) {
+            throw new JournalException.NotFound("no committee duty for challenge " + challengeId);
+          }
+          try (PreparedStatement put =
+              connection.prepareStatement(
+                  "INSERT INTO committee_evidence (chain_id, market, challenge_id, input, output)"
+                      + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (chain_id, market, challenge_id)"
+                      + " DO UPDATE SET input = excluded.input, output = excluded.output")) {
+            put.setLong(1, chainId);
+            put.setString(2, m);
+            put.setString(3, challengeId.toString(16));
+            put.setBytes(4, in);
+            put.setBytes(5, out);
+            put.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public CompletableFuture<Optional<StoredEvidence>> evidence(
+      long chainId, String market, BigInteger challengeId) {
+    String m = market.toLowerCase(java.util.Locale.ROOT);
+    return submit(
+        () -> {
+          requireOpen();
+          try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT input, output FROM committee_evidence"
+                      + " WHERE chain_id = ? AND market = ? AND challenge_id = ?")) {
+            select.setLong(1, chainId);
+            select.setString(2, m);
+            select.setString(3, challengeId.toString(16));
+            try (ResultSet rs = select.executeQuery()) {
+              return rs.next()
+                  ? Optional.of(new StoredEvidence(rs.getBytes(1), rs.getBytes(2)))
+                  : Optional.empty();
+            }
+          }
+        });
+  }
+
+  private static final String DUTY_COLUMNS =
+      "chain_id, market, challenge_id, job_id, idx, shard, input_leaf, output_hash, model_hash,"
+          + " profile_hash, challenger, commit_deadline, reveal_deadline, step, upheld, salt, note";
+
+  private Optional<CommitteeDuty> loadDuty(long chainId, String market, BigInteger challengeId)
+      throws SQLException {
+    requireOpen();
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT "
+                + DUTY_COLUMNS
+                + " FROM committee_duties"
+                + " WHERE chain_id = ? AND market = ? AND challenge_id = ?")) {
+      select.setLong(1, chainId);
+      select.setString(2, market);
+      select.setString(3, challengeId.toString(16));
+      try (ResultSet rs = select.executeQuery()) {
+        return rs.next() ? Optional.of(duty(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  private static CommitteeDuty duty(ResultSet rs) throws SQLException {
+    int upheld = rs.getInt(15);
+    boolean hasVote = !rs.wasNull();
+    String salt = rs.getString(16);
+    return new CommitteeDuty(
+        rs.getLong(1),
+        rs.getString(2),
+        new BigInteger(rs.getString(3), 16),
+        new BigInteger(rs.getString(4), 16),
+        rs.getInt(5),
+        rs.getInt(6),
+        Bytes32.fromHex(rs.getString(7)),
+        Bytes32.fromHex(rs.getString(8)),
+        Bytes32.fromHex(rs.getString(9)),
+        Bytes32.fromHex(rs.getString(10)),
+        rs.getString(11),
+        rs.getLong(12),
+        rs.getLong(13),
+        CommitteeDuty.Step.valueOf(rs.getString(14)),
+        hasVote && salt != null
+            ? Optional.of(new CommitteeDuty.Vote(upheld == 1, Bytes32.fromHex(salt)))
+            : Optional.empty(),
+        rs.getString(17));
   }
 
   @Override

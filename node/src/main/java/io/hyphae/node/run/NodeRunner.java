@@ -14,6 +14,8 @@ import io.hyphae.node.bid.BidService;
 import io.hyphae.node.bid.Bidder;
 import io.hyphae.node.chain.ChainAccess;
 import io.hyphae.node.chain.ChainWatcher;
+import io.hyphae.node.committee.CommitteeService;
+import io.hyphae.node.config.Fault;
 import io.hyphae.node.config.NodeConfig;
 import io.hyphae.node.hardware.HardwareProbe;
 import io.hyphae.node.inference.EngineConfig;
@@ -78,7 +80,12 @@ public final class NodeRunner {
 
   /** The market parts, present when the config names the contracts. */
   public record MarketParts(
-      ChainAccess chain, ChainWatcher watcher, JobEngine jobs, Bidder bidder, String market) {}
+      ChainAccess chain,
+      ChainWatcher watcher,
+      JobEngine jobs,
+      Bidder bidder,
+      CommitteeService committee,
+      String market) {}
 
   /** The running node: its address, its endpoints, its parts, and what stops it. */
   public record RunningNode(
@@ -119,6 +126,12 @@ public final class NodeRunner {
                           .file());
       // Read the declared address first: a missing or corrupt file fails before the prompt.
       KeystoreFiles.address(keystore);
+      if (config.fault() != Fault.NONE) {
+        LOG.warn(
+            "*** FAULT {} IS ON: this node deliberately delivers WRONG results and will be"
+                + " slashed. For tests only; never run it on a real market. ***",
+            config.fault().key());
+      }
       String password = config.passwordSource().read(environment);
       Credentials credentials = KeystoreFiles.unlock(keystore, password);
       String address = Keys.toChecksumAddress(credentials.getAddress());
@@ -340,7 +353,23 @@ public final class NodeRunner {
                   if (b != null) {
                     b.settled(jobId);
                   }
-                }));
+                },
+                config.fault()));
+    CommitteeService committee =
+        shutdown.add(
+            "committee",
+            new CommitteeService(
+                chain,
+                journal,
+                config.chainId(),
+                market,
+                identity.address(),
+                capabilities,
+                engine,
+                jobs.transactionLock(),
+                clock,
+                CommitteeService.Timing.defaults()));
+    committee.serve(p2p.host());
     Bidder bidder =
         new Bidder(
             chain,
@@ -362,14 +391,18 @@ public final class NodeRunner {
                 "events/" + config.chainId() + "/" + market,
                 config.confirmations(),
                 Duration.ofMillis(config.pollIntervalMs()),
-                jobs));
+                event -> {
+                  jobs.onEvent(event);
+                  committee.onEvent(event);
+                }));
     try {
       jobs.resume();
+      committee.resume();
     } catch (Exception e) {
-      throw new IllegalStateException("resuming the journal's jobs failed: " + e.getMessage(), e);
+      throw new IllegalStateException("resuming the journal's work failed: " + e.getMessage(), e);
     }
     watcher.start();
-    return Optional.of(new MarketParts(chain, watcher, jobs, bidder, market));
+    return Optional.of(new MarketParts(chain, watcher, jobs, bidder, committee, market));
   }
 
   private static <T> T await(CompletableFuture<T> future) {
@@ -427,7 +460,9 @@ public final class NodeRunner {
     MarketParts m = market.get();
     GaugeWithCallback.builder()
         .name("hyphae_jobs")
-        .help("Jobs by state: unfinished ones now, FINALIZED and RECLAIMED since the node started")
+        .help(
+            "Jobs by state: unfinished ones now, FINALIZED, RECLAIMED and SLASHED since the node"
+                + " started")
         .labelNames("state")
         .callback(callback -> m.jobs().jobsByState().forEach((s, n) -> callback.call(n, s.name())))
         .register(registry);
@@ -445,6 +480,54 @@ public final class NodeRunner {
               callback.call(m.bidder().bidsSent(), "sent");
               callback.call(m.bidder().bidsRefused(), "refused");
             })
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("hyphae_committee_challenges_seen_total")
+        .help("ChallengeOpened events the node handled")
+        .callback(callback -> callback.call(m.committee().stats().challengesSeen()))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("hyphae_committee_duties_total")
+        .help("Challenges the node was drawn to vote on")
+        .callback(callback -> callback.call(m.committee().stats().duties()))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("hyphae_committee_evidence_total")
+        .help("Challenge evidence messages, by outcome")
+        .labelNames("outcome")
+        .callback(
+            callback -> {
+              CommitteeService.Stats st = m.committee().stats();
+              callback.call(st.evidenceAccepted(), "accepted");
+              callback.call(st.evidenceRefused(), "refused");
+            })
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("hyphae_committee_votes_total")
+        .help("Committee votes, by step: committed, revealed, revealed upheld")
+        .labelNames("step")
+        .callback(
+            callback -> {
+              CommitteeService.Stats st = m.committee().stats();
+              callback.call(st.votesCommitted(), "committed");
+              callback.call(st.votesRevealed(), "revealed");
+              callback.call(st.votesUpheld(), "upheld");
+            })
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("hyphae_committee_resolved_total")
+        .help("Challenges this node resolved on chain")
+        .callback(callback -> callback.call(m.committee().stats().challengesResolved()))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("hyphae_committee_missed_total")
+        .help("Committee duties that ended without a revealed vote")
+        .callback(callback -> callback.call(m.committee().stats().dutiesMissed()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("hyphae_committee_active_duties")
+        .help("Committee duties being worked on now")
+        .callback(callback -> callback.call(m.committee().stats().activeDuties()))
         .register(registry);
     GaugeWithCallback.builder()
         .name("hyphae_chain_watcher_lag_blocks")
@@ -512,6 +595,7 @@ public final class NodeRunner {
               services.put("verify", "serving /hyphae/verify/1.0.0");
               NodeStatus.Chain chainStatus = null;
               Map<String, Long> jobs = new LinkedHashMap<>();
+              Map<String, Long> committee = new LinkedHashMap<>();
               if (market.isPresent()) {
                 MarketParts m = market.get();
                 ChainWatcher.Status w = m.watcher().status();
@@ -538,11 +622,32 @@ public final class NodeRunner {
                     new NodeStatus.Chain(
                         m.market(), w.handledBlock(), w.latestBlock(), w.lagBlocks(), w.problem());
                 m.jobs().jobsByState().forEach((s, n) -> jobs.put(s.name(), n));
+                CommitteeService.Stats st = m.committee().stats();
+                committee.put("challengesSeen", st.challengesSeen());
+                committee.put("duties", st.duties());
+                committee.put("evidenceAccepted", st.evidenceAccepted());
+                committee.put("evidenceRefused", st.evidenceRefused());
+                committee.put("votesCommitted", st.votesCommitted());
+                committee.put("votesRevealed", st.votesRevealed());
+                committee.put("votesUpheld", st.votesUpheld());
+                committee.put("challengesResolved", st.challengesResolved());
+                committee.put("dutiesMissed", st.dutiesMissed());
+                committee.put("activeDuties", (long) st.activeDuties());
+                services.put(
+                    "committee",
+                    "serving /hyphae/challenge-evidence/1.0.0: "
+                        + st.duties()
+                        + " duties, "
+                        + st.activeDuties()
+                        + " active, "
+                        + st.votesRevealed()
+                        + " votes revealed");
               } else {
                 String off = "off: contracts names no JobMarket and ProviderRegistry";
                 services.put("chain-watcher", off);
                 services.put("bidder", off);
                 services.put("job-engine", off);
+                services.put("committee", off);
               }
               return new NodeStatus(
                   address,
@@ -563,6 +668,8 @@ public final class NodeRunner {
                       journal.queueDepth()),
                   chainStatus,
                   jobs,
+                  committee,
+                  config.fault().key(),
                   services);
             });
   }

@@ -20,7 +20,11 @@ import java.util.Map;
  * @param maxConcurrentShards shards it would run at once
  * @param journal the job journal
  * @param chain the chain watcher (null when the market is not configured)
- * @param jobs jobs by state (unfinished now; FINALIZED and RECLAIMED since start)
+ * @param jobs jobs by state (unfinished now; FINALIZED, RECLAIMED and SLASHED since start)
+ * @param committee committee work since start (challengesSeen, duties, evidenceAccepted,
+ *     evidenceRefused, votesCommitted, votesRevealed, votesUpheld, challengesResolved,
+ *     dutiesMissed, activeDuties); empty when the market is not configured
+ * @param fault the test-only fault switch ({@code none} on every real node)
  * @param services each part of the node and its state
  */
 public record NodeStatus(
@@ -38,6 +42,8 @@ public record NodeStatus(
     Journal journal,
     Chain chain,
     Map<String, Long> jobs,
+    Map<String, Long> committee,
+    String fault,
     Map<String, String> services) {
 
   /**

@@ -42,7 +42,8 @@ class NodeConfigTest {
         List.of("all-minilm-l6-v2-q", "bge-small-en-v1.5-q"),
         new BigInteger("1000000000000000"),
         3,
-        LogLevel.DEBUG);
+        LogLevel.DEBUG,
+        Fault.WRONG_OUTPUT);
   }
 
   @Test
@@ -58,6 +59,7 @@ class NodeConfigTest {
     assertThat(config.keystoreFile()).isEmpty();
     assertThat(config.passwordSource()).isEqualTo(new PasswordSource.Prompt());
     assertThat(config.logLevel()).isEqualTo(LogLevel.INFO);
+    assertThat(config.fault()).isEqualTo(Fault.NONE);
     assertThat(config.maxConcurrentShards()).isEqualTo(Runtime.getRuntime().availableProcessors());
   }
 
@@ -161,6 +163,7 @@ class NodeConfigTest {
     bad.put(NodeOption.PRICE_PER_SHARD_WEI, "-5");
     bad.put(NodeOption.MAX_CONCURRENT_SHARDS, "0");
     bad.put(NodeOption.LOG_LEVEL, "LOUD");
+    bad.put(NodeOption.FAULT, "evil");
 
     bad.forEach(
         (option, value) ->

@@ -3,8 +3,11 @@ package io.hyphae.node.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hyphae.contracts.chain.DevnetAccounts;
+import io.hyphae.contracts.market.Assignment;
+import io.hyphae.contracts.market.AssignmentHistory;
 import io.hyphae.contracts.market.Bid;
 import io.hyphae.contracts.market.BlockEvent;
+import io.hyphae.contracts.market.Challenge;
 import io.hyphae.contracts.market.InMemoryMarket;
 import io.hyphae.contracts.market.Market;
 import io.hyphae.contracts.market.MarketEvent;
@@ -19,6 +22,11 @@ import io.hyphae.node.journal.JobRecord;
 import io.hyphae.node.journal.JobState;
 import io.hyphae.node.p2p.NodeIdentity;
 import io.hyphae.node.p2p.P2pService;
+import io.hyphae.protocol.commitment.Bytes32;
+import io.hyphae.protocol.commitment.Keccak256;
+import io.hyphae.protocol.commitment.MerkleTree;
+import io.hyphae.protocol.commitment.ShardLeaves;
+import io.hyphae.protocol.job.ResultMessage;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,6 +34,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -211,5 +220,77 @@ class JobEngineTest {
     engine.onEvent(
         new BlockEvent(1, 0, new MarketEvent.JobAssigned(lost, 1, PRICE, BigInteger.ZERO)));
     assertThat(journal.find(key).get(5, TimeUnit.SECONDS)).isEmpty();
+  }
+
+  /**
+   * Runs a job to COMMITTED, has the requester challenge shard 0 and accounts 2..4 (the committee)
+   * vote {@code upheld}, resolves, and hands the engine the events.
+   */
+  private TestRequester.Job challengedAndResolved(JobEngine engine, boolean upheld)
+      throws Exception {
+    for (int i = 2; i <= 4; i++) {
+      ledger.as(accounts.account(i)).register(new byte[] {1}, ETHER);
+    }
+    TestRequester.Job job = postAndAssign();
+    feed(engine);
+    waitFor(() -> state(job.jobId) == JobState.COMMITTED);
+    Map<Long, Bytes32> leaves = new TreeMap<>();
+    for (int shard = 0; shard < 2; shard++) {
+      ResultMessage r = job.result(shard);
+      leaves.put((long) shard, ShardLeaves.resultLeaf(shard, r.inputLeaf(), r.outputHash()));
+    }
+    MerkleTree tree = ShardLeaves.resultTree(leaves);
+    Market requesterMarket = requester.market;
+    Assignment committed =
+        AssignmentHistory.latest(requesterMarket.events(job.jobId), 0).orElseThrow();
+    ResultMessage r0 = job.result(0);
+    BigInteger id =
+        requesterMarket.challenge(
+            committed,
+            0,
+            Capabilities.toMarket(r0.inputLeaf()),
+            Capabilities.toMarket(r0.outputHash()),
+            tree.proof(0).stream().map(Capabilities::toMarket).toList());
+    feed(engine);
+    assertThat(state(job.jobId)).isEqualTo(JobState.CHALLENGED);
+    for (int i = 2; i <= 4; i++) {
+      ledger
+          .as(accounts.account(i))
+          .commitVote(id, upheld, Capabilities.toMarket(Keccak256.hash(new byte[] {(byte) i})));
+    }
+    ledger.advance(Duration.ofMinutes(10).plusSeconds(1));
+    for (int i = 2; i <= 4; i++) {
+      ledger
+          .as(accounts.account(i))
+          .revealVote(id, upheld, Capabilities.toMarket(Keccak256.hash(new byte[] {(byte) i})));
+    }
+    Challenge.Verdict verdict =
+        requesterMarket.resolve(id, committed.with(Assignment.Status.CHALLENGED));
+    assertThat(verdict).isEqualTo(upheld ? Challenge.Verdict.UPHELD : Challenge.Verdict.REJECTED);
+    feed(engine);
+    return job;
+  }
+
+  @Test
+  void aRejectedChallengeReturnsTheJobToCommittedAndItFinalizes() throws Exception {
+    JobEngine engine = engine();
+    TestRequester.Job job = challengedAndResolved(engine, false);
+    waitFor(() -> state(job.jobId) == JobState.FINALIZED);
+    assertThat(provider.events(job.jobId).getLast())
+        .isInstanceOf(MarketEvent.AssignmentFinalized.class);
+    feed(engine); // replayed: the decided challenge does not challenge the job again
+    assertThat(state(job.jobId)).isEqualTo(JobState.FINALIZED);
+  }
+
+  @Test
+  void anUpheldChallengeMarksTheJobSlashed() throws Exception {
+    JobEngine engine = engine();
+    TestRequester.Job job = challengedAndResolved(engine, true);
+    waitFor(() -> state(job.jobId) == JobState.SLASHED);
+    assertThat(engine.jobsByState()).containsEntry(JobState.SLASHED, 1L);
+    feed(engine);
+    assertThat(state(job.jobId)).isEqualTo(JobState.SLASHED);
+    assertThat(provider.events(job.jobId))
+        .noneMatch(MarketEvent.AssignmentFinalized.class::isInstance);
   }
 }

@@ -82,7 +82,7 @@ class SqliteJobJournalTest extends JobJournalContract {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + old);
         ResultSet rs = c.createStatement().executeQuery("PRAGMA user_version")) {
       assertThat(rs.next()).isTrue();
-      assertThat(rs.getInt(1)).isEqualTo(2);
+      assertThat(rs.getInt(1)).isEqualTo(3);
     }
     journal = open(clock);
   }

@@ -87,6 +87,19 @@ public record JobLedger(
           byIndex.computeIfPresent(w.index(), (i, a) -> a.with(Assignment.Status.SLASHED));
           refunded = refunded.add(w.refund());
         }
+        case MarketEvent.ChallengeOpened c ->
+            byIndex.computeIfPresent(c.index(), (i, a) -> a.with(Assignment.Status.CHALLENGED));
+        case MarketEvent.ChallengeResolved r ->
+            byIndex.computeIfPresent(
+                r.index(),
+                (i, a) ->
+                    a.with(
+                        r.verdict() == io.hyphae.contracts.market.Challenge.Verdict.UPHELD
+                            ? Assignment.Status.SLASHED
+                            : Assignment.Status.COMMITTED));
+        case MarketEvent.VoteCommitted v -> {}
+        case MarketEvent.VoteRevealed v -> {}
+        case MarketEvent.MemberPenalized m -> {}
       }
     }
     return new JobLedger(
