@@ -32,7 +32,9 @@ public record JobRecord(
     String verification,
     long createdAt,
     long updatedAt,
-    List<LeafJson> leaves) {
+    List<LeafJson> leaves,
+    List<ChallengeJson> challenges,
+    List<ProviderJson> providers) {
 
   public static final int VERSION = 1;
 
@@ -43,6 +45,7 @@ public record JobRecord(
     DELIVERED,
     COMMITTED,
     VERIFIED,
+    CHALLENGED,
     FINALIZED,
     CANCELLED,
     FAILED
@@ -53,6 +56,8 @@ public record JobRecord(
     assignments = assignments == null ? List.of() : List.copyOf(assignments);
     problems = problems == null ? List.of() : List.copyOf(problems);
     leaves = leaves == null ? List.of() : List.copyOf(leaves);
+    challenges = challenges == null ? List.of() : List.copyOf(challenges);
+    providers = providers == null ? List.of() : List.copyOf(providers);
   }
 
   public BigInteger id() {
@@ -76,7 +81,9 @@ public record JobRecord(
         verification,
         createdAt,
         now,
-        leaves);
+        leaves,
+        challenges,
+        providers);
   }
 
   public JobRecord withAssignments(List<Assignment> list, long now) {
@@ -96,7 +103,9 @@ public record JobRecord(
         verification,
         createdAt,
         now,
-        leaves);
+        leaves,
+        challenges,
+        providers);
   }
 
   public JobRecord withProblem(String problem, long now) {
@@ -118,7 +127,9 @@ public record JobRecord(
         verification,
         createdAt,
         now,
-        leaves);
+        leaves,
+        challenges,
+        providers);
   }
 
   public JobRecord withVerification(String outcome, long now) {
@@ -138,7 +149,9 @@ public record JobRecord(
         outcome,
         createdAt,
         now,
-        leaves);
+        leaves,
+        challenges,
+        providers);
   }
 
   public JobRecord withLeaves(List<LeafJson> list, long now) {
@@ -158,8 +171,112 @@ public record JobRecord(
         verification,
         createdAt,
         now,
-        list);
+        list,
+        challenges,
+        providers);
   }
+
+  /** This record with {@code c} in place of the challenge of the same assignment, or added. */
+  public JobRecord withChallenge(ChallengeJson c, long now) {
+    List<ChallengeJson> more = new ArrayList<>();
+    for (ChallengeJson x : challenges) {
+      if (x.assignment() != c.assignment()) {
+        more.add(x);
+      }
+    }
+    more.add(c);
+    more.sort(java.util.Comparator.comparingInt(ChallengeJson::assignment));
+    return new JobRecord(
+        version,
+        jobId,
+        chainId,
+        market,
+        requester,
+        state,
+        inputFile,
+        outFile,
+        rows,
+        spec,
+        assignments,
+        problems,
+        verification,
+        createdAt,
+        now,
+        leaves,
+        more,
+        providers);
+  }
+
+  public JobRecord withProviders(List<ProviderRef> list, long now) {
+    return new JobRecord(
+        version,
+        jobId,
+        chainId,
+        market,
+        requester,
+        state,
+        inputFile,
+        outFile,
+        rows,
+        spec,
+        assignments,
+        problems,
+        verification,
+        createdAt,
+        now,
+        leaves,
+        challenges,
+        list.stream().map(p -> new ProviderJson(p.name(), p.address().toString())).toList());
+  }
+
+  /** A provider the job asked for bids: where committee members are looked up too. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record ProviderJson(String name, String multiaddr) {}
+
+  /**
+   * A challenge of one assignment's shard, or why none could be opened ({@code state} NOT_OPENED,
+   * {@code note} saying what to do). Amounts are decimal wei; {@code verdict} is the contract's
+   * name (Upheld, Rejected, Void) once resolved.
+   *
+   * @param state NOT_OPENED, OPEN or RESOLVED
+   * @param reason why the shard was challenged (the spot check's mismatch)
+   * @param evidence per member: ACCEPTED, REFUSED, UNREACHABLE or NO_ADDRESS, with the detail
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record ChallengeJson(
+      String challengeId,
+      int assignment,
+      int shard,
+      String provider,
+      String state,
+      String reason,
+      String note,
+      String bond,
+      List<String> members,
+      List<EvidenceJson> evidence,
+      long commitDeadline,
+      long revealDeadline,
+      int committed,
+      int revealed,
+      String verdict,
+      String slashed,
+      String refund,
+      Boolean bondReturned,
+      String challengerShare) {
+
+    public ChallengeJson {
+      members = members == null ? List.of() : List.copyOf(members);
+      evidence = evidence == null ? List.of() : List.copyOf(evidence);
+    }
+
+    public boolean upheld() {
+      return Verdict.UPHELD.contractName().equals(verdict);
+    }
+  }
+
+  /** How one committee member took the evidence. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record EvidenceJson(String member, String status, String detail) {}
 
   /**
    * One result leaf as the provider's signed receipt gave it: what a challenge of the shard proves
