@@ -650,6 +650,10 @@ final class JobCommand implements Runnable {
         List<Map<String, Object>> done = new ArrayList<>();
         List<String> waiting = new ArrayList<>();
         for (Assignment a : ledger.assignments()) {
+          if (a.status() == Assignment.Status.LEAF_DEMANDED) {
+            claimWithheld(context, chain, a, done, waiting);
+            continue;
+          }
           if (a.status() != Assignment.Status.ASSIGNED) {
             continue;
           }
@@ -671,6 +675,32 @@ final class JobCommand implements Runnable {
         }
         markFinal(context, chain, jobId);
         return report(context, "reclaimed", done, waiting, "nothing to reclaim");
+      }
+    }
+
+    /** Slashes a provider that left a leaf demand unanswered past its response deadline. */
+    private static void claimWithheld(
+        WalletContext context,
+        WalletChain chain,
+        Assignment a,
+        List<Map<String, Object>> done,
+        List<String> waiting) {
+      try {
+        BigInteger back = chain.market.claimWithheld(a);
+        done.add(Map.of("index", a.index(), "provider", a.provider(), "credited", back.toString()));
+        if (!context.json()) {
+          context
+              .out()
+              .printf(
+                  "claimed #%d's withheld leaf from %s: %s ETH credited (hyphae withdraw pays it"
+                      + " out)%n",
+                  a.index(), a.provider(), Amounts.eth(back));
+        }
+      } catch (io.hyphae.contracts.chain.ContractRevertException e) {
+        if (!"ResponseDeadlineNotPassed".equals(e.errorName())) {
+          throw e;
+        }
+        waiting.add("#" + a.index() + " may still answer its leaf demand");
       }
     }
   }

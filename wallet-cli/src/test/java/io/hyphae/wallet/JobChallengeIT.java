@@ -122,6 +122,8 @@ class JobChallengeIT {
     Path out = dir.resolve("results.jsonl");
     Map<String, String> env = Map.of("HYPHAE_JOBS_DIR", dir.resolve("jobs").toString());
     TestProvider wrong = providers.get(0);
+    wrong.behave(TestProvider.Behaviour.WRONG);
+    ProviderInfo before = wrong.market().provider(wrong.account());
 
     WalletRun run =
         WalletRun.run(
@@ -191,8 +193,8 @@ class JobChallengeIT {
 
     // The provider's stake was slashed by its collateral; the requester got its refund.
     ProviderInfo slashed = wrong.market().provider(wrong.account());
-    assertThat(slashed.stake()).isEqualTo(STAKE.subtract(PRICE));
-    assertThat(slashed.timesSlashed()).isEqualTo(1);
+    assertThat(slashed.stake()).isEqualTo(before.stake().subtract(PRICE));
+    assertThat(slashed.timesSlashed()).isEqualTo(before.timesSlashed() + 1);
     assertThat(wrong.market().withdrawable(requester.getAddress())).isZero();
     BigInteger spent =
         new BigInteger(summary.get("balanceBefore").asText())
@@ -229,6 +231,66 @@ class JobChallengeIT {
     WalletRun human = WalletRun.run(dir, env, "", "job", "status", jobId);
     assertThat(human.out()).contains("challenge " + id).contains("Upheld").contains("Slashed");
     providers.forEach(p -> assertThat(p.failures()).as(p.name()).isEmpty());
+  }
+
+  @Test
+  void demandsTheLeafOfAWithheldShardAndSlashesTheProviderThatDoesNotAnswer() throws Exception {
+    Path dir = devnet(root.resolve("withheld"));
+    Path input = dir.resolve("rows.jsonl");
+    Files.writeString(input, "\"a\"\n\"b\"\n");
+    Map<String, String> env = Map.of("HYPHAE_JOBS_DIR", dir.resolve("jobs").toString());
+    TestProvider withholder = providers.get(0);
+    withholder.behave(TestProvider.Behaviour.WITHHOLD);
+    ProviderInfo before = withholder.market().provider(withholder.account());
+    try {
+      WalletRun run =
+          WalletRun.run(
+              dir,
+              env,
+              "",
+              "job",
+              "submit",
+              "--input",
+              input.toString(),
+              "--model",
+              "test-model",
+              "--shards",
+              "1",
+              "--max-price",
+              "0.02eth",
+              "--providers",
+              withholder.multiaddr(),
+              "--challenge-window",
+              "15");
+
+      // No output (nothing was delivered), but the requester was credited payment and collateral.
+      assertThat(run.exitCode()).isEqualTo(1);
+      assertThat(run.err())
+          .contains("committed a root but delivered no result for shards [0]")
+          .contains("demanded the leaf of shard 0")
+          .contains("did not answer the leaf demand: slashed, 0.02 ETH")
+          .contains("incomplete");
+      ProviderInfo after = withholder.market().provider(withholder.account());
+      assertThat(after.stake()).isEqualTo(before.stake().subtract(PRICE));
+      assertThat(after.timesSlashed()).isEqualTo(before.timesSlashed() + 1);
+      assertThat(withholder.market().withdrawable(requester.getAddress())).isZero();
+
+      try (var files = Files.list(dir.resolve("jobs"))) {
+        Path file = files.filter(f -> f.toString().endsWith(".json")).findFirst().orElseThrow();
+        JsonNode record = new ObjectMapper().readTree(file.toFile());
+        JsonNode demand = record.get("demands").get(0);
+        assertThat(demand.get("state").asText()).isEqualTo("WITHHELD");
+        assertThat(demand.get("shard").asInt()).isZero();
+        assertThat(demand.get("credited").asText()).isEqualTo(PRICE.add(PRICE).toString());
+        String jobId = record.get("jobId").asText();
+        WalletRun status = WalletRun.run(dir, env, "", "job", "status", jobId, "--json");
+        JsonNode st = new ObjectMapper().readTree(status.out());
+        assertThat(st.get("assignments").get(0).get("status").asText()).isEqualTo("Slashed");
+        assertThat(st.get("final").asBoolean()).isTrue();
+      }
+    } finally {
+      withholder.behave(TestProvider.Behaviour.WRONG);
+    }
   }
 
   /** A devnet file naming the chain, contracts, hashes, the requester's keystore, providers. */

@@ -73,7 +73,12 @@ final class TestProvider implements AutoCloseable {
      * Serves wrong outputs, internally consistent: receipts and the committed root are over the
      * wrong output. It still answers spot checks of others honestly.
      */
-    WRONG
+    WRONG,
+    /**
+     * Computes its shards and commits their root but delivers no result and never answers a leaf
+     * demand (a provider that withholds).
+     */
+    WITHHOLD
   }
 
   /** A vote committed and not yet revealed. */
@@ -84,7 +89,7 @@ final class TestProvider implements AutoCloseable {
   private final Market market;
   private final Eip712 eip712;
   private final BigInteger pricePerShard;
-  private final Behaviour behaviour;
+  private volatile Behaviour behaviour;
   private final MarketClient client;
   private final Web3jChallengeChain challenges;
   private final List<PendingReveal> reveals = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -150,6 +155,11 @@ final class TestProvider implements AutoCloseable {
 
   List<Throwable> failures() {
     return failures;
+  }
+
+  /** Changes how it serves assignments from now on. */
+  void behave(Behaviour b) {
+    this.behaviour = b;
   }
 
   String account() {
@@ -397,10 +407,12 @@ final class TestProvider implements AutoCloseable {
                 profile,
                 credentials.getAddress(),
                 signature);
-        JobProto.ResultAck ack =
-            results.request(requester, result.toProto()).get(30, TimeUnit.SECONDS);
-        if (!ack.hasAccepted()) {
-          throw new IllegalStateException("result refused: " + ack.getRefusal());
+        if (behaviour != Behaviour.WITHHOLD) {
+          JobProto.ResultAck ack =
+              results.request(requester, result.toProto()).get(30, TimeUnit.SECONDS);
+          if (!ack.hasAccepted()) {
+            throw new IllegalStateException("result refused: " + ack.getRefusal());
+          }
         }
         leaves.put((long) shard, result.resultLeaf());
       }

@@ -34,7 +34,8 @@ public record JobRecord(
     long updatedAt,
     List<LeafJson> leaves,
     List<ChallengeJson> challenges,
-    List<ProviderJson> providers) {
+    List<ProviderJson> providers,
+    List<DemandJson> demands) {
 
   public static final int VERSION = 1;
 
@@ -58,6 +59,7 @@ public record JobRecord(
     leaves = leaves == null ? List.of() : List.copyOf(leaves);
     challenges = challenges == null ? List.of() : List.copyOf(challenges);
     providers = providers == null ? List.of() : List.copyOf(providers);
+    demands = demands == null ? List.of() : List.copyOf(demands);
   }
 
   public BigInteger id() {
@@ -83,7 +85,8 @@ public record JobRecord(
         now,
         leaves,
         challenges,
-        providers);
+        providers,
+        demands);
   }
 
   public JobRecord withAssignments(List<Assignment> list, long now) {
@@ -105,7 +108,8 @@ public record JobRecord(
         now,
         leaves,
         challenges,
-        providers);
+        providers,
+        demands);
   }
 
   public JobRecord withProblem(String problem, long now) {
@@ -129,7 +133,8 @@ public record JobRecord(
         now,
         leaves,
         challenges,
-        providers);
+        providers,
+        demands);
   }
 
   public JobRecord withVerification(String outcome, long now) {
@@ -151,7 +156,8 @@ public record JobRecord(
         now,
         leaves,
         challenges,
-        providers);
+        providers,
+        demands);
   }
 
   public JobRecord withLeaves(List<LeafJson> list, long now) {
@@ -173,7 +179,8 @@ public record JobRecord(
         now,
         list,
         challenges,
-        providers);
+        providers,
+        demands);
   }
 
   /** This record with {@code c} in place of the challenge of the same assignment, or added. */
@@ -204,7 +211,8 @@ public record JobRecord(
         now,
         leaves,
         more,
-        providers);
+        providers,
+        demands);
   }
 
   public JobRecord withProviders(List<ProviderRef> list, long now) {
@@ -226,8 +234,58 @@ public record JobRecord(
         now,
         leaves,
         challenges,
-        list.stream().map(p -> new ProviderJson(p.name(), p.address().toString())).toList());
+        list.stream().map(p -> new ProviderJson(p.name(), p.address().toString())).toList(),
+        demands);
   }
+
+  /** This record with {@code d} in place of the leaf demand on the same assignment, or added. */
+  public JobRecord withDemand(DemandJson d, long now) {
+    List<DemandJson> more = new ArrayList<>();
+    for (DemandJson x : demands) {
+      if (x.assignment() != d.assignment()) {
+        more.add(x);
+      }
+    }
+    more.add(d);
+    more.sort(java.util.Comparator.comparingInt(DemandJson::assignment));
+    return new JobRecord(
+        version,
+        jobId,
+        chainId,
+        market,
+        requester,
+        state,
+        inputFile,
+        outFile,
+        rows,
+        spec,
+        assignments,
+        problems,
+        verification,
+        createdAt,
+        now,
+        leaves,
+        challenges,
+        providers,
+        more);
+  }
+
+  /**
+   * A leaf demand on an assignment whose provider committed a root but withheld results: {@code
+   * state} DEMANDED (waiting for the provider's answer until {@code responseDeadline}), ANSWERED
+   * (the provider proved the leaf on chain but still delivered nothing), WITHHELD (no answer: the
+   * provider was slashed and the requester credited {@code credited} wei, payment plus collateral)
+   * or NOT_DEMANDED ({@code note} says why).
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record DemandJson(
+      int assignment,
+      int shard,
+      String provider,
+      String state,
+      long responseDeadline,
+      String credited,
+      String note) {}
 
   /** A provider the job asked for bids: where committee members are looked up too. */
   @JsonIgnoreProperties(ignoreUnknown = true)

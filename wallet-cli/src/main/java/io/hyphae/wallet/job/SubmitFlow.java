@@ -164,6 +164,7 @@ public final class SubmitFlow {
             clock.instant().getEpochSecond(),
             List.of(),
             List.of(),
+            List.of(),
             List.of());
     record = record.withProviders(options.providers(), now());
     market.postJob(spec);
@@ -238,6 +239,7 @@ public final class SubmitFlow {
     record = record.withLeaves(leaves(session, current.values()), now());
     save();
     keepOutputs(session, current.values());
+    Map<Integer, Assignment> demanded = demandWithheld(market, session, current);
     phase("execute");
 
     // ---- verify
@@ -302,13 +304,18 @@ public final class SubmitFlow {
 
     // ---- settle
     if (options.waitForSettlement()) {
-      current = settle(market, jobId, current, suspect.keySet());
+      Set<Integer> hold = new HashSet<>(suspect.keySet());
+      hold.addAll(demanded.keySet());
+      current = settle(market, jobId, current, hold);
       for (var e : opened.entrySet()) {
         awaitVerdict(challenger, e.getValue(), current.get(e.getKey()));
       }
       if (!opened.isEmpty()) {
         // A rejected or void challenge leaves its assignment committed: finalize it now.
         current = settle(market, jobId, current, notOpened(suspect.keySet(), opened.keySet()));
+      }
+      for (Assignment a : demanded.values()) {
+        claimWithheld(market, jobId, a);
       }
       withdrawAll(market);
       phase("settle");
@@ -405,8 +412,7 @@ public final class SubmitFlow {
           "provider "
               + a.provider()
               + " committed a root but delivered no result for shards "
-              + missing
-              + " (hyphae job challenge to demand them)");
+              + missing);
       return;
     }
     Optional<Bytes32> expected = session.resultRoot(a);
@@ -636,6 +642,119 @@ public final class SubmitFlow {
               + " took the evidence: it will likely end void (the bond comes back)");
     }
     return Optional.of(c);
+  }
+
+  // ---------------------------------------------------------------- withheld results
+
+  /**
+   * Demands, on chain, the result leaf of the first undelivered shard of every assignment whose
+   * provider committed a root but withheld results (the requester's demand needs no bond). Returns
+   * the demanded assignments as recorded now (status LeafDemanded), by index.
+   */
+  private Map<Integer, Assignment> demandWithheld(
+      Market market, RequesterSession session, Map<Integer, Assignment> current) {
+    Map<Integer, Assignment> out = new TreeMap<>();
+    for (Assignment a : current.values()) {
+      if (a.status() != Assignment.Status.COMMITTED || session.missing(a).isEmpty()) {
+        continue;
+      }
+      int shard = session.missing(a).get(0);
+      try {
+        Assignment d = market.demandLeaf(a, shard);
+        long deadline =
+            Math.max(market.now(), clock.instant().getEpochSecond()) + market.responsePeriod();
+        out.put(a.index(), d);
+        record =
+            record.withDemand(
+                new JobRecord.DemandJson(
+                    a.index(), shard, a.provider(), "DEMANDED", deadline, null, null),
+                now());
+        save();
+        progress.printf(
+            "demanded the leaf of shard %d from %s: it must answer on chain by about %s%n",
+            shard, a.provider(), Instant.ofEpochSecond(deadline));
+        progress.flush();
+      } catch (ChainException e) {
+        String why = "demanding the leaf of shard " + shard + " failed: " + e.getMessage();
+        note(why);
+        record =
+            record.withDemand(
+                new JobRecord.DemandJson(
+                    a.index(), shard, a.provider(), "NOT_DEMANDED", 0, null, why),
+                now());
+        save();
+      }
+    }
+    return out;
+  }
+
+  /**
+   * After the demand's response deadline: slashes a provider that did not answer (payment and
+   * collateral credited to the requester), or notes that it answered without delivering.
+   */
+  private void claimWithheld(Market market, BigInteger jobId, Assignment demanded)
+      throws InterruptedException {
+    JobRecord.DemandJson d =
+        record.demands().stream()
+            .filter(x -> x.assignment() == demanded.index())
+            .findFirst()
+            .orElseThrow();
+    Waits.pause(Duration.between(clock.instant(), Instant.ofEpochSecond(d.responseDeadline() + 1)));
+    int tries = 0;
+    while (true) {
+      Assignment now = ledger(market, jobId).assignment(demanded.index()).orElseThrow();
+      if (now.status() != Assignment.Status.LEAF_DEMANDED) {
+        String state = now.status() == Assignment.Status.SLASHED ? "WITHHELD" : "ANSWERED";
+        record = record.withDemand(withState(d, state, null), now());
+        save();
+        if (state.equals("ANSWERED")) {
+          note(
+              "provider "
+                  + demanded.provider()
+                  + " answered the leaf demand on chain but delivered no result: assignment #"
+                  + demanded.index()
+                  + " is left to it to finalize");
+        }
+        return;
+      }
+      try {
+        BigInteger credited = market.claimWithheld(now);
+        record = record.withDemand(withState(d, "WITHHELD", credited), now());
+        save();
+        note(
+            "provider "
+                + demanded.provider()
+                + " withheld shard "
+                + d.shard()
+                + " and did not answer the leaf demand: slashed, "
+                + Amounts.eth(credited)
+                + " ETH (payment and collateral) credited back");
+        return;
+      } catch (ContractRevertException e) {
+        // The block's time may still be at the response deadline: try again shortly.
+        if (++tries > WINDOW_RETRIES) {
+          throw new JobException(
+              "claiming the withheld leaf from "
+                  + demanded.provider()
+                  + " failed: "
+                  + e.getMessage(),
+              e);
+        }
+        Waits.pause(Duration.ofMillis(500));
+      }
+    }
+  }
+
+  private static JobRecord.DemandJson withState(
+      JobRecord.DemandJson d, String state, BigInteger credited) {
+    return new JobRecord.DemandJson(
+        d.assignment(),
+        d.shard(),
+        d.provider(),
+        state,
+        d.responseDeadline(),
+        credited == null ? d.credited() : credited.toString(),
+        d.note());
   }
 
   /** Waits for a challenge's verdict (resolving it when due) and records the outcome. */
