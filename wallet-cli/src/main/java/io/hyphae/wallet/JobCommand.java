@@ -187,6 +187,7 @@ final class JobCommand implements Runnable {
                   .map(h -> Bytes32.fromHex(h).equals(profileHash))
                   .orElse(false);
       List<ProviderRef> refs = new ArrayList<>();
+      List<ProviderRef> known = new ArrayList<>();
       try {
         if (providers != null) {
           for (int i = 0; i < providers.size(); i++) {
@@ -198,6 +199,9 @@ final class JobCommand implements Runnable {
             refs.add(ProviderRef.of(p.name(), Multiaddr.parse(p.multiaddr())));
           }
         }
+        known.addAll(refs);
+        devnet.ifPresent(
+            d -> d.providers().forEach(p -> addQuietly(known, p.name(), p.multiaddr())));
         return new SubmitOptions(
             input,
             out,
@@ -213,7 +217,8 @@ final class JobCommand implements Runnable {
             Duration.ofSeconds(challengeWindow != null ? challengeWindow : isDevnet ? 10 : 3600),
             refs,
             spotChecks,
-            !noWait);
+            !noWait,
+            known);
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(cli, e.getMessage());
       }
@@ -252,6 +257,15 @@ final class JobCommand implements Runnable {
       s.challenges().forEach(c -> printChallenge(out, c));
       s.problems().forEach(p -> out.println("problem: " + p));
       out.flush();
+    }
+  }
+
+  /** Adds a provider by its address; one that does not name a secp256k1 peer is skipped. */
+  static void addQuietly(List<ProviderRef> out, String name, String multiaddr) {
+    try {
+      out.add(ProviderRef.of(name, Multiaddr.parse(multiaddr)));
+    } catch (IllegalArgumentException e) {
+      // An address that does not name a secp256k1 peer cannot be a committee member's.
     }
   }
 
@@ -907,14 +921,6 @@ final class JobCommand implements Runnable {
           .devnet()
           .ifPresent(d -> d.providers().forEach(p -> addQuietly(out, p.name(), p.multiaddr())));
       return out;
-    }
-
-    private static void addQuietly(List<ProviderRef> out, String name, String multiaddr) {
-      try {
-        out.add(ProviderRef.of(name, Multiaddr.parse(multiaddr)));
-      } catch (IllegalArgumentException e) {
-        // An address that does not name a secp256k1 peer cannot be a committee member's.
-      }
     }
 
     private static long now() {

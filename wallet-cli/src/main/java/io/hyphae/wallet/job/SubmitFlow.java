@@ -263,7 +263,7 @@ public final class SubmitFlow {
               market,
               challengeChain,
               peer,
-              options.providers(),
+              options.knownProviders(),
               account.balance(),
               account.gasPrice(),
               progress,
@@ -312,7 +312,9 @@ public final class SubmitFlow {
       }
       if (!opened.isEmpty()) {
         // A rejected or void challenge leaves its assignment committed: finalize it now.
-        current = settle(market, jobId, current, notOpened(suspect.keySet(), opened.keySet()));
+        Set<Integer> stillHeld = notOpened(suspect.keySet(), opened.keySet());
+        stillHeld.addAll(demanded.keySet());
+        current = settle(market, jobId, current, stillHeld);
       }
       for (Assignment a : demanded.values()) {
         claimWithheld(market, jobId, a);
