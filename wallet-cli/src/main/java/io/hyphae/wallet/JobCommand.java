@@ -3,22 +3,31 @@ package io.hyphae.wallet;
 import io.hyphae.contracts.config.DevnetInfo;
 import io.hyphae.contracts.market.Assignment;
 import io.hyphae.contracts.market.JobSpec;
-import io.hyphae.contracts.market.Market;
 import io.hyphae.protocol.commitment.Bytes32;
+import io.hyphae.protocol.commitment.Keccak256;
+import io.hyphae.protocol.commitment.ShardCodec;
+import io.hyphae.protocol.commitment.ShardInput;
+import io.hyphae.protocol.commitment.ShardLeaves;
 import io.hyphae.protocol.multiaddr.Multiaddr;
 import io.hyphae.wallet.job.Amounts;
+import io.hyphae.wallet.job.ChallengeState;
+import io.hyphae.wallet.job.Challenger;
+import io.hyphae.wallet.job.InputRows;
 import io.hyphae.wallet.job.JobException;
 import io.hyphae.wallet.job.JobLedger;
 import io.hyphae.wallet.job.JobRecord;
 import io.hyphae.wallet.job.JobStore;
 import io.hyphae.wallet.job.ProviderRef;
+import io.hyphae.wallet.job.RequesterAccount;
 import io.hyphae.wallet.job.RequesterPeer;
 import io.hyphae.wallet.job.ShardRange;
+import io.hyphae.wallet.job.Sharding;
 import io.hyphae.wallet.job.SpotCheck;
 import io.hyphae.wallet.job.SubmitFlow;
 import io.hyphae.wallet.job.SubmitOptions;
 import io.hyphae.wallet.job.SubmitSummary;
 import io.hyphae.wallet.job.Waits;
+import io.hyphae.wallet.job.Web3jChallengeChain;
 import java.io.PrintWriter;
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -153,10 +162,16 @@ final class JobCommand implements Runnable {
         JobStore store = JobStore.fromEnvironment(context.environment());
         SubmitSummary summary =
             new SubmitFlow(
-                    options, chain.requester(), peer, store, context.err(), Clock.systemUTC())
+                    options,
+                    chain.requester(),
+                    new Web3jChallengeChain(chain.client),
+                    peer,
+                    store,
+                    context.err(),
+                    Clock.systemUTC())
                 .run();
         print(context, summary);
-        return "failed".equals(summary.verification()) ? WalletMain.EXIT_FAILURE : 0;
+        return summary.requesterWhole() ? 0 : WalletMain.EXIT_FAILURE;
       }
     }
 
@@ -172,6 +187,7 @@ final class JobCommand implements Runnable {
                   .map(h -> Bytes32.fromHex(h).equals(profileHash))
                   .orElse(false);
       List<ProviderRef> refs = new ArrayList<>();
+      List<ProviderRef> known = new ArrayList<>();
       try {
         if (providers != null) {
           for (int i = 0; i < providers.size(); i++) {
@@ -183,6 +199,9 @@ final class JobCommand implements Runnable {
             refs.add(ProviderRef.of(p.name(), Multiaddr.parse(p.multiaddr())));
           }
         }
+        known.addAll(refs);
+        devnet.ifPresent(
+            d -> d.providers().forEach(p -> addQuietly(known, p.name(), p.multiaddr())));
         return new SubmitOptions(
             input,
             out,
@@ -198,7 +217,8 @@ final class JobCommand implements Runnable {
             Duration.ofSeconds(challengeWindow != null ? challengeWindow : isDevnet ? 10 : 3600),
             refs,
             spotChecks,
-            !noWait);
+            !noWait,
+            known);
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(cli, e.getMessage());
       }
@@ -234,8 +254,54 @@ final class JobCommand implements Runnable {
       if (s.out() != null) {
         out.println("results:      " + s.out());
       }
+      s.challenges().forEach(c -> printChallenge(out, c));
       s.problems().forEach(p -> out.println("problem: " + p));
       out.flush();
+    }
+  }
+
+  /** Adds a provider by its address; one that does not name a secp256k1 peer is skipped. */
+  static void addQuietly(List<ProviderRef> out, String name, String multiaddr) {
+    try {
+      out.add(ProviderRef.of(name, Multiaddr.parse(multiaddr)));
+    } catch (IllegalArgumentException e) {
+      // An address that does not name a secp256k1 peer cannot be a committee member's.
+    }
+  }
+
+  /** One challenge of the job file, for people. */
+  static void printChallenge(PrintWriter out, JobRecord.ChallengeJson c) {
+    if (c.challengeId() == null) {
+      out.printf(
+          "challenge:    shard %d of %s not challenged: %s%n", c.shard(), c.provider(), c.note());
+      return;
+    }
+    out.printf(
+        "challenge:    %s, shard %d of %s (assignment #%d): %s%n",
+        c.challengeId(),
+        c.shard(),
+        c.provider(),
+        c.assignment(),
+        c.verdict() != null ? c.verdict() : "no verdict yet");
+    out.printf(
+        "  committee %s; votes committed %d, revealed %d of %d%n",
+        c.members(), c.committed(), c.revealed(), c.members().size());
+    for (JobRecord.EvidenceJson e : c.evidence()) {
+      out.printf(
+          "  evidence to %s: %s%s%n",
+          e.member(),
+          e.status().toLowerCase(java.util.Locale.ROOT),
+          e.detail() == null ? "" : " (" + e.detail() + ")");
+    }
+    if (c.verdict() != null) {
+      out.printf(
+          "  slashed %s ETH, refund %s ETH, bond %s, challenger's share %s ETH%n",
+          Amounts.eth(new BigInteger(c.slashed())),
+          Amounts.eth(new BigInteger(c.refund())),
+          Boolean.TRUE.equals(c.bondReturned()) ? "returned" : "lost",
+          Amounts.eth(new BigInteger(c.challengerShare())));
+    } else if (c.note() != null) {
+      out.println("  " + c.note());
     }
   }
 
@@ -265,7 +331,10 @@ final class JobCommand implements Runnable {
 
   /** The job's state from chain events and the local job file. */
   static Map<String, Object> describe(
-      BigInteger jobId, JobLedger ledger, Optional<JobRecord> file) {
+      BigInteger jobId,
+      JobLedger ledger,
+      List<ChallengeState> challenges,
+      Optional<JobRecord> file) {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("jobId", jobId.toString());
     json.put("chainState", ledger.state().name());
@@ -297,6 +366,11 @@ final class JobCommand implements Runnable {
       list.add(m);
     }
     json.put("assignments", list);
+    List<Map<String, Object>> cs = new ArrayList<>();
+    for (ChallengeState c : challenges) {
+      cs.add(challengeJson(c));
+    }
+    json.put("challenges", cs);
     json.put("paid", ledger.paid().toString());
     json.put("refunded", ledger.refunded().toString());
     file.ifPresent(
@@ -309,8 +383,30 @@ final class JobCommand implements Runnable {
     return json;
   }
 
+  /** A challenge as the chain has it, for {@code --json}. */
+  static Map<String, Object> challengeJson(ChallengeState c) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("challengeId", c.challengeId().toString());
+    m.put("index", c.index());
+    m.put("shard", c.shard());
+    m.put("challenger", c.challenger());
+    m.put("state", c.resolved() ? "Resolved" : "Challenged");
+    m.put("members", c.members());
+    m.put("committed", c.committed().stream().sorted().toList());
+    m.put("revealed", new java.util.TreeMap<>(c.revealed()));
+    m.put("commitDeadline", c.commitDeadline());
+    m.put("revealDeadline", c.revealDeadline());
+    m.put("verdict", c.resolution().map(r -> r.verdict().contractName()).orElse(null));
+    m.put("pool", c.resolution().map(r -> r.pool().toString()).orElse(null));
+    return m;
+  }
+
   static void printStatus(
-      PrintWriter out, BigInteger jobId, JobLedger ledger, Optional<JobRecord> file) {
+      PrintWriter out,
+      BigInteger jobId,
+      JobLedger ledger,
+      List<ChallengeState> challenges,
+      Optional<JobRecord> file) {
     out.printf(
         "job %s: %s on chain%s%n",
         jobId,
@@ -340,6 +436,27 @@ final class JobCommand implements Runnable {
           a.status().contractName(),
           when);
     }
+    for (ChallengeState c : challenges) {
+      out.printf(
+          "  challenge %s of shard %d (#%d): %s; committee %s; votes committed %d, revealed %d"
+              + " of %d%n",
+          c.challengeId(),
+          c.shard(),
+          c.index(),
+          c.resolution()
+              .map(r -> r.verdict().contractName())
+              .orElse(
+                  now <= c.commitDeadline()
+                      ? "Challenged, voting until " + Instant.ofEpochSecond(c.commitDeadline())
+                      : now <= c.revealDeadline()
+                          ? "Challenged, revealing until "
+                              + Instant.ofEpochSecond(c.revealDeadline())
+                          : "Challenged, resolvable"),
+          c.members(),
+          c.committed().size(),
+          c.revealed().size(),
+          c.members().size());
+    }
     if (ledger.paid().signum() > 0) {
       out.println("  paid to providers: " + Amounts.eth(ledger.paid()) + " ETH");
     }
@@ -353,13 +470,17 @@ final class JobCommand implements Runnable {
     out.flush();
   }
 
-  /** Reads the job's events; an unknown job is an error naming it. */
-  static JobLedger ledger(Market market, BigInteger jobId) {
-    JobLedger ledger = JobLedger.of(jobId, market.events(jobId));
+  /** Reads the job's events and its challenges; an unknown job is an error naming it. */
+  static JobLedger ledger(WalletChain chain, BigInteger jobId, List<ChallengeState> challenges) {
+    JobLedger ledger = JobLedger.of(jobId, chain.market.events(jobId));
     if (ledger.state() == JobLedger.JobState.UNKNOWN && ledger.assignments().isEmpty()) {
       throw new JobException("no job " + jobId + " on this market");
     }
-    return ledger;
+    return ledger.withChallenges(challenges);
+  }
+
+  static JobLedger ledger(WalletChain chain, BigInteger jobId) {
+    return ledger(chain, jobId, new Web3jChallengeChain(chain.client).ofJob(jobId));
   }
 
   static BigInteger jobId(CommandLine cli, String text) {
@@ -386,12 +507,13 @@ final class JobCommand implements Runnable {
       WalletContext context = AccountCommand.context(spec);
       BigInteger jobId = jobId(spec.commandLine(), id);
       try (WalletChain chain = WalletChain.readOnly(context, account)) {
-        JobLedger ledger = ledger(chain.market, jobId);
+        List<ChallengeState> challenges = new Web3jChallengeChain(chain.client).ofJob(jobId);
+        JobLedger ledger = ledger(chain, jobId, challenges);
         Optional<JobRecord> file = JobStore.fromEnvironment(context.environment()).load(jobId);
         if (context.json()) {
-          context.printJson(describe(jobId, ledger, file));
+          context.printJson(describe(jobId, ledger, challenges, file));
         } else {
-          printStatus(context.out(), jobId, ledger, file);
+          printStatus(context.out(), jobId, ledger, challenges, file);
         }
         return 0;
       }
@@ -433,16 +555,26 @@ final class JobCommand implements Runnable {
       try (WalletChain chain = WalletChain.readOnly(context, account)) {
         Object last = null;
         while (true) {
-          JobLedger ledger = ledger(chain.market, jobId);
-          Map<String, Object> now = describe(jobId, ledger, store.load(jobId));
+          List<ChallengeState> challenges = new Web3jChallengeChain(chain.client).ofJob(jobId);
+          JobLedger ledger = ledger(chain, jobId, challenges);
+          Map<String, Object> now = describe(jobId, ledger, challenges, store.load(jobId));
           Object key =
               List.of(
-                  ledger.state(), ledger.assignments().stream().map(Assignment::status).toList());
+                  ledger.state(),
+                  ledger.assignments().stream().map(Assignment::status).toList(),
+                  challenges.stream()
+                      .map(
+                          c ->
+                              List.of(
+                                  c.committed().size(),
+                                  c.revealed().size(),
+                                  c.resolution().map(r -> r.verdict().name()).orElse("")))
+                      .toList());
           if (!key.equals(last)) {
             if (context.json()) {
               context.printJson(now);
             } else {
-              printStatus(context.out(), jobId, ledger, store.load(jobId));
+              printStatus(context.out(), jobId, ledger, challenges, store.load(jobId));
             }
             last = key;
           }
@@ -481,7 +613,7 @@ final class JobCommand implements Runnable {
       WalletContext context = AccountCommand.context(spec);
       BigInteger jobId = jobId(spec.commandLine(), id);
       try (WalletChain chain = WalletChain.open(context, account, true)) {
-        JobLedger ledger = ledger(chain.market, jobId);
+        JobLedger ledger = ledger(chain, jobId);
         long now = chain.market.now();
         List<Map<String, Object>> done = new ArrayList<>();
         List<String> waiting = new ArrayList<>();
@@ -504,7 +636,7 @@ final class JobCommand implements Runnable {
                     a.index(), a.provider(), Amounts.eth(paid));
           }
         }
-        markFinal(context, chain.market, jobId);
+        markFinal(context, chain, jobId);
         return report(context, "finalized", done, waiting, "nothing to finalize");
       }
     }
@@ -527,11 +659,15 @@ final class JobCommand implements Runnable {
       WalletContext context = AccountCommand.context(spec);
       BigInteger jobId = jobId(spec.commandLine(), id);
       try (WalletChain chain = WalletChain.open(context, account, true)) {
-        JobLedger ledger = ledger(chain.market, jobId);
+        JobLedger ledger = ledger(chain, jobId);
         long now = Math.max(chain.market.now(), Instant.now().getEpochSecond());
         List<Map<String, Object>> done = new ArrayList<>();
         List<String> waiting = new ArrayList<>();
         for (Assignment a : ledger.assignments()) {
+          if (a.status() == Assignment.Status.LEAF_DEMANDED) {
+            claimWithheld(context, chain, a, done, waiting);
+            continue;
+          }
           if (a.status() != Assignment.Status.ASSIGNED) {
             continue;
           }
@@ -551,8 +687,34 @@ final class JobCommand implements Runnable {
                     a.index(), a.provider(), Amounts.eth(back));
           }
         }
-        markFinal(context, chain.market, jobId);
+        markFinal(context, chain, jobId);
         return report(context, "reclaimed", done, waiting, "nothing to reclaim");
+      }
+    }
+
+    /** Slashes a provider that left a leaf demand unanswered past its response deadline. */
+    private static void claimWithheld(
+        WalletContext context,
+        WalletChain chain,
+        Assignment a,
+        List<Map<String, Object>> done,
+        List<String> waiting) {
+      try {
+        BigInteger back = chain.market.claimWithheld(a);
+        done.add(Map.of("index", a.index(), "provider", a.provider(), "credited", back.toString()));
+        if (!context.json()) {
+          context
+              .out()
+              .printf(
+                  "claimed #%d's withheld leaf from %s: %s ETH credited (hyphae withdraw pays it"
+                      + " out)%n",
+                  a.index(), a.provider(), Amounts.eth(back));
+        }
+      } catch (io.hyphae.contracts.chain.ContractRevertException e) {
+        if (!"ResponseDeadlineNotPassed".equals(e.errorName())) {
+          throw e;
+        }
+        waiting.add("#" + a.index() + " may still answer its leaf demand");
       }
     }
   }
@@ -574,7 +736,7 @@ final class JobCommand implements Runnable {
       BigInteger jobId = jobId(spec.commandLine(), id);
       JobStore store = JobStore.fromEnvironment(context.environment());
       try (WalletChain chain = WalletChain.open(context, account, true)) {
-        JobLedger ledger = ledger(chain.market, jobId);
+        JobLedger ledger = ledger(chain, jobId);
         if (ledger.state() != JobLedger.JobState.OPEN) {
           throw new JobException(
               "job "
@@ -611,8 +773,8 @@ final class JobCommand implements Runnable {
       name = "challenge",
       mixinStandardHelpOptions = true,
       description =
-          "Challenges one shard's committed result with its receipt's leaf, proof and the bond;"
-              + " a committee of staked providers re-runs it and votes.")
+          "Challenges one shard's committed result with its receipt's leaf, proof and the bond,"
+              + " gives the committee the evidence, and with --wait waits for the verdict.")
   static final class Challenge implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "JOB_ID")
     String id;
@@ -627,15 +789,22 @@ final class JobCommand implements Runnable {
         description = "Which replica's result (default: ${DEFAULT-VALUE}).")
     int replica;
 
+    @Option(
+        names = "--wait",
+        description =
+            "Wait for the verdict (resolving the challenge when due), then withdraw what is owed.")
+    boolean waitForVerdict;
+
     @Mixin AccountOptions account;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
       WalletContext context = AccountCommand.context(spec);
       BigInteger jobId = jobId(spec.commandLine(), id);
+      JobStore store = JobStore.fromEnvironment(context.environment());
       JobRecord file =
-          JobStore.fromEnvironment(context.environment())
+          store
               .load(jobId)
               .orElseThrow(
                   () ->
@@ -644,8 +813,10 @@ final class JobCommand implements Runnable {
                               + jobId
                               + ": the receipts a challenge proves are kept by the wallet that"
                               + " submitted the job"));
-      try (WalletChain chain = WalletChain.open(context, account, true)) {
-        JobLedger ledger = ledger(chain.market, jobId);
+      try (WalletChain chain = WalletChain.open(context, account, true);
+          RequesterPeer peer = RequesterPeer.start(chain.p2pKey())) {
+        Web3jChallengeChain challenges = new Web3jChallengeChain(chain.client);
+        JobLedger ledger = ledger(chain, jobId);
         Assignment a =
             ledger.assignments().stream()
                 .filter(x -> x.replica() == replica && x.covers(shard))
@@ -654,105 +825,116 @@ final class JobCommand implements Runnable {
                     () ->
                         new JobException(
                             "no assignment of replica " + replica + " covers shard " + shard));
-        if (a.status() != Assignment.Status.COMMITTED) {
-          throw new JobException(
-              "assignment #"
-                  + a.index()
-                  + " is "
-                  + a.status().contractName()
-                  + ": only a committed result inside its challenge window can be challenged");
-        }
-        java.util.TreeMap<Integer, JobRecord.LeafJson> leaves = new java.util.TreeMap<>();
-        file.leaves().stream()
-            .filter(l -> l.assignment() == a.index())
-            .forEach(l -> leaves.put(l.shard(), l));
-        if (leaves.size() != a.shardCount()) {
-          throw new JobException(
-              "the wallet holds receipts for "
-                  + leaves.size()
-                  + " of the assignment's "
-                  + a.shardCount()
-                  + " shards: without every leaf there is no proof");
-        }
-        List<byte[]> resultLeaves = new ArrayList<>();
-        leaves
-            .values()
-            .forEach(
-                l ->
-                    resultLeaves.add(
-                        io.hyphae.contracts.chain.MarketHashes.resultLeaf(
-                            l.shard(), hex(l.inputLeaf()), hex(l.outputHash()))));
-        byte[] root = io.hyphae.contracts.chain.MarketHashes.merkleRoot(resultLeaves);
-        if (!java.util.Arrays.equals(root, a.resultRoot().toArray())) {
-          throw new JobException(
-              "the receipts do not give the committed root "
-                  + a.resultRoot()
-                  + ": the provider committed results it did not deliver (demand the leaf instead)");
-        }
-        JobRecord.LeafJson leaf = leaves.get(shard);
-        BigInteger bond = chain.market.challengeBond();
-        var receipt =
-            chain.client.challenge(
-                generated(a),
-                shard,
-                hex(leaf.inputLeaf()),
-                hex(leaf.outputHash()),
-                io.hyphae.contracts.chain.MarketHashes.merkleProof(
-                    resultLeaves, shard - a.firstShard()),
-                bond);
-        var opened = io.hyphae.contracts.chain.MarketClient.challengeOf(receipt);
-        if (context.json()) {
-          Map<String, Object> json = new LinkedHashMap<>();
-          json.put("challengeId", opened.challengeId.toString());
-          json.put("jobId", jobId.toString());
-          json.put("index", a.index());
-          json.put("shard", shard);
-          json.put("bond", bond.toString());
-          json.put("gasUsed", receipt.getGasUsed().longValueExact());
-          context.printJson(json);
+        RequesterAccount requester = chain.requester();
+        Challenger challenger =
+            new Challenger(
+                chain.market,
+                challenges,
+                peer,
+                knownProviders(context, file),
+                requester.balance(),
+                requester.gasPrice(),
+                context.err(),
+                Clock.systemUTC());
+        Optional<JobRecord.ChallengeJson> before =
+            file.challenges().stream()
+                .filter(c -> c.assignment() == a.index() && c.challengeId() != null)
+                .findFirst();
+        ChallengeState c;
+        List<JobRecord.EvidenceJson> evidence;
+        String reason = before.map(JobRecord.ChallengeJson::reason).orElse("challenged by hand");
+        if (a.status() == Assignment.Status.CHALLENGED && before.isPresent()) {
+          // This wallet opened it (job submit or an earlier call): follow it.
+          c =
+              challenges
+                  .state(new BigInteger(before.get().challengeId()))
+                  .orElseThrow(() -> new JobException("challenge not found on chain"));
+          evidence = before.get().evidence();
         } else {
-          context
-              .out()
-              .printf(
-                  "challenged shard %d of %s (assignment #%d): challenge %s, bond %s ETH; a committee"
-                      + " re-runs it and votes%n",
-                  shard, a.provider(), a.index(), opened.challengeId, Amounts.eth(bond));
+          c = challenger.open(a, shard, file.leaves());
+          byte[] input = shardInput(file, shard, c);
+          byte[] output =
+              store
+                  .loadOutput(jobId, a.index(), shard)
+                  .orElseThrow(
+                      () ->
+                          new JobException(
+                              "challenge "
+                                  + c.challengeId()
+                                  + " is open but this wallet kept no output of shard "
+                                  + shard
+                                  + " to give the committee"));
+          evidence = challenger.deliver(c, input, output);
+        }
+        BigInteger bond = challenges.bond();
+        file = file.withChallenge(Challenger.record(c, a, bond, reason, evidence), now());
+        store.save(file);
+        ChallengeState last = c;
+        if (waitForVerdict && !c.resolved()) {
+          last = challenger.await(c, a, Duration.ofSeconds(30));
+          if (last.resolved()) {
+            BigInteger owed = chain.market.withdrawable(chain.market.account());
+            if (owed.signum() > 0) {
+              chain.market.withdraw();
+            }
+          }
+          file = file.withChallenge(Challenger.record(last, a, bond, reason, evidence), now());
+          store.save(file);
+          markFinal(context, chain, jobId);
+        }
+        JobRecord.ChallengeJson result = Challenger.record(last, a, bond, reason, evidence);
+        if (context.json()) {
+          context.printJson(result);
+        } else {
+          printChallenge(context.out(), result);
           context.out().flush();
         }
-        return 0;
+        return !waitForVerdict || result.upheld() ? 0 : WalletMain.EXIT_FAILURE;
       }
     }
 
-    private static byte[] hex(String h) {
-      return java.util.HexFormat.of().parseHex(h.startsWith("0x") ? h.substring(2) : h);
+    /** The shard's canonical input, re-read from the job's input file and checked. */
+    private static byte[] shardInput(JobRecord file, int shard, ChallengeState c) {
+      List<ShardInput> shards =
+          Sharding.split(InputRows.read(Path.of(file.inputFile())), file.spec().shardCount());
+      byte[] input = ShardCodec.encodeInput(shards.get(shard));
+      if (!ShardLeaves.inputLeaf(shard, Keccak256.hash(input)).equals(c.inputLeaf())) {
+        throw new JobException(
+            "challenge "
+                + c.challengeId()
+                + " is open but the input file "
+                + file.inputFile()
+                + " changed since the job was posted: its shard "
+                + shard
+                + " no longer matches");
+      }
+      return input;
     }
 
-    private static io.hyphae.contracts.generated.JobMarket.Assignment generated(Assignment a) {
-      return new io.hyphae.contracts.generated.JobMarket.Assignment(
-          a.jobId(),
-          BigInteger.valueOf(a.index()),
-          BigInteger.valueOf(a.replica()),
-          BigInteger.valueOf(a.status().ordinal()),
-          a.requester(),
-          a.provider(),
-          BigInteger.valueOf(a.firstShard()),
-          BigInteger.valueOf(a.shardCount()),
-          a.pricePerShard(),
-          a.collateral(),
-          BigInteger.valueOf(a.commitDeadline()),
-          BigInteger.valueOf(a.challengeWindow()),
-          a.resultRoot().toArray(),
-          BigInteger.valueOf(a.challengeDeadline()));
+    /** Where committee members may be found: the job's providers, then the devnet's. */
+    private static List<ProviderRef> knownProviders(WalletContext context, JobRecord file) {
+      List<ProviderRef> out = new ArrayList<>();
+      for (JobRecord.ProviderJson p : file.providers()) {
+        addQuietly(out, p.name(), p.multiaddr());
+      }
+      context
+          .devnet()
+          .ifPresent(d -> d.providers().forEach(p -> addQuietly(out, p.name(), p.multiaddr())));
+      return out;
+    }
+
+    private static long now() {
+      return Instant.now().getEpochSecond();
     }
   }
 
-  private static void markFinal(WalletContext context, Market market, BigInteger jobId) {
+  private static void markFinal(WalletContext context, WalletChain chain, BigInteger jobId) {
     JobStore store = JobStore.fromEnvironment(context.environment());
     Optional<JobRecord> file = store.load(jobId);
     if (file.isEmpty()) {
       return;
     }
-    JobLedger ledger = JobLedger.of(jobId, market.events(jobId));
+    JobLedger ledger = ledger(chain, jobId);
     JobRecord r = file.get().withAssignments(ledger.assignments(), Instant.now().getEpochSecond());
     if (ledger.isFinal()) {
       r = r.with(JobRecord.State.FINALIZED, Instant.now().getEpochSecond());

@@ -69,11 +69,15 @@ class JobSubmitIT {
       Credentials key = accounts.account(i);
       MarketClient client =
           new MarketClient(new TransactionSender(chain, key, TIMEOUT), deployment);
-      Web3jMarket market = new Web3jMarket(client);
       TestProvider p =
-          new TestProvider("provider-" + i, key, market, client.eip712(), PRICE, i == 3);
+          new TestProvider(
+              "provider-" + i,
+              key,
+              client,
+              PRICE,
+              i == 3 ? TestProvider.Behaviour.SILENT : TestProvider.Behaviour.HONEST);
       providers.add(p);
-      market.register(p.peerId().toBytes(), ETHER.multiply(BigInteger.TWO));
+      p.market().register(p.peerId().toBytes(), ETHER.multiply(BigInteger.TWO));
     }
     // Staked providers that only sit on challenge committees (committee 3 + the parties).
     for (int i : new int[] {4, 6, 7, 8}) {
@@ -348,10 +352,18 @@ class JobSubmitIT {
     JsonNode opened = new ObjectMapper().readTree(challenge.out());
     assertThat(opened.get("shard").asInt()).isEqualTo(1);
     assertThat(opened.get("bond").asText()).isEqualTo("100000000000000000");
+    assertThat(opened.get("state").asText()).isEqualTo("OPEN");
+    assertThat(opened.get("members")).hasSize(3);
+    // Challenged now: a second call follows the open challenge instead of opening another.
     WalletRun again = WalletRun.run(dir, env, "", "job", "challenge", jobId, "--shard", "1");
-    assertThat(again.exitCode()).isEqualTo(1);
-    // Challenged now: the record the wallet rebuilds no longer matches the chain's.
-    assertThat(again.err()).contains("error: challenging shard 1 was rejected by JobMarket");
+    assertThat(again.exitCode()).as(again.err()).isZero();
+    assertThat(again.out())
+        .contains("challenge:    " + opened.get("challengeId").asText())
+        .contains("no verdict yet");
+    WalletRun status = WalletRun.run(dir, env, "", "job", "status", jobId, "--json");
+    JsonNode st = new ObjectMapper().readTree(status.out());
+    assertThat(st.get("challenges").get(0).get("state").asText()).isEqualTo("Challenged");
+    assertThat(st.get("assignments").toString()).contains("Challenged");
   }
 
   @Test

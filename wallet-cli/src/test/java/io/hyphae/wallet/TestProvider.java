@@ -2,12 +2,14 @@ package io.hyphae.wallet;
 
 import com.google.protobuf.ByteString;
 import io.hyphae.contracts.chain.Eip712;
+import io.hyphae.contracts.chain.MarketClient;
 import io.hyphae.contracts.market.Assignment;
 import io.hyphae.contracts.market.Bid;
 import io.hyphae.contracts.market.JobSpec;
 import io.hyphae.contracts.market.Market;
 import io.hyphae.contracts.market.MarketEvent;
 import io.hyphae.contracts.market.SignedBid;
+import io.hyphae.contracts.market.Web3jMarket;
 import io.hyphae.protocol.commitment.Bytes32;
 import io.hyphae.protocol.commitment.Keccak256;
 import io.hyphae.protocol.commitment.MerkleTree;
@@ -27,6 +29,7 @@ import io.hyphae.protocol.p2p.transport.Libp2pHost;
 import io.hyphae.protocol.peer.PeerId;
 import io.hyphae.protocol.proto.JobProto;
 import io.hyphae.wallet.job.JobLedger;
+import io.hyphae.wallet.job.Web3jChallengeChain;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -52,18 +55,45 @@ import org.web3j.utils.Numeric;
  * chain, learns its assignments from chain events, fetches and checks each shard's input, computes
  * a deterministic embedding of each row (a hash of the text: the real engine lives in node),
  * delivers results with signed receipts, commits the Merkle root of its result leaves and finalizes
- * after the challenge window. It also answers spot checks with the same function.
+ * after the challenge window. It also answers spot checks with the same function, and sits on
+ * challenge committees as an honest member: it takes the challenger's evidence only when it hashes
+ * to what {@code ChallengeOpened} recorded, re-runs the shard, commits its vote and reveals it
+ * after the commit deadline.
  */
 final class TestProvider implements AutoCloseable {
 
   static final int DIMENSIONS = 8;
+
+  /** How the provider serves its own assignments. */
+  enum Behaviour {
+    HONEST,
+    /** Bids but never serves its assignments (a provider that disappears). */
+    SILENT,
+    /**
+     * Serves wrong outputs, internally consistent: receipts and the committed root are over the
+     * wrong output. It still answers spot checks of others honestly.
+     */
+    WRONG,
+    /**
+     * Computes its shards and commits their root but delivers no result and never answers a leaf
+     * demand (a provider that withholds).
+     */
+    WITHHOLD
+  }
+
+  /** A vote committed and not yet revealed. */
+  private record PendingReveal(BigInteger challengeId, boolean upheld, byte[] salt, long after) {}
 
   private final String name;
   private final Credentials credentials;
   private final Market market;
   private final Eip712 eip712;
   private final BigInteger pricePerShard;
-  private final boolean silent;
+  private volatile Behaviour behaviour;
+  private final MarketClient client;
+  private final Web3jChallengeChain challenges;
+  private final List<PendingReveal> reveals = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<String> evidence = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Libp2pHost host;
   private final ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -76,22 +106,20 @@ final class TestProvider implements AutoCloseable {
   private final RequestResponse<JobProto.InputRequest, JobProto.InputResponse> inputs;
   private final RequestResponse<JobProto.ShardResult, JobProto.ResultAck> results;
 
-  /**
-   * @param silent bids but never serves its assignments (a provider that disappears)
-   */
   TestProvider(
       String name,
       Credentials credentials,
-      Market market,
-      Eip712 eip712,
+      MarketClient client,
       BigInteger pricePerShard,
-      boolean silent)
+      Behaviour behaviour)
       throws Exception {
-    this.silent = silent;
+    this.behaviour = behaviour;
     this.name = name;
     this.credentials = credentials;
-    this.market = market;
-    this.eip712 = eip712;
+    this.client = client;
+    this.market = new Web3jMarket(client);
+    this.challenges = new Web3jChallengeChain(client);
+    this.eip712 = client.eip712();
     this.pricePerShard = pricePerShard;
     Secp256k1PrivKey key =
         Secp256k1PrivKey.fromBytes(
@@ -106,6 +134,8 @@ final class TestProvider implements AutoCloseable {
         .serve((from, request) -> CompletableFuture.supplyAsync(() -> quote(request), work));
     new RequestResponse<>(host, JobProtocols.VERIFY)
         .serve((from, request) -> CompletableFuture.supplyAsync(() -> verify(request), work));
+    new RequestResponse<>(host, JobProtocols.CHALLENGE_EVIDENCE)
+        .serve((from, request) -> CompletableFuture.supplyAsync(() -> evidence(request), work));
     inputs = new RequestResponse<>(host, JobProtocols.SHARD_INPUT);
     results = new RequestResponse<>(host, JobProtocols.SHARD_RESULT);
     chain.scheduleWithFixedDelay(this::watch, 100, 100, TimeUnit.MILLISECONDS);
@@ -127,6 +157,24 @@ final class TestProvider implements AutoCloseable {
     return failures;
   }
 
+  /** Changes how it serves assignments from now on. */
+  void behave(Behaviour b) {
+    this.behaviour = b;
+  }
+
+  String account() {
+    return credentials.getAddress().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  Market market() {
+    return market;
+  }
+
+  /** "challenge id: upheld|rejected" for each evidence this member accepted and voted on. */
+  List<String> evidence() {
+    return evidence;
+  }
+
   /** The deterministic "model": 8 floats from keccak256 of the row's text. */
   static float[] embed(String text) {
     byte[] h = Keccak256.hash(text.getBytes(StandardCharsets.UTF_8)).toArray();
@@ -141,6 +189,68 @@ final class TestProvider implements AutoCloseable {
   static ShardOutput.Embeddings run(ShardInput.Texts input) {
     return new ShardOutput.Embeddings(
         DIMENSIONS, input.rows().stream().map(TestProvider::embed).toList());
+  }
+
+  /** What a WRONG provider delivers: the embedding of another text, same shape. */
+  static ShardOutput.Embeddings runWrong(ShardInput.Texts input) {
+    return new ShardOutput.Embeddings(
+        DIMENSIONS, input.rows().stream().map(t -> embed(t + " (wrong)")).toList());
+  }
+
+  // ---------------------------------------------------------------- committee member
+
+  private JobProto.EvidenceAck evidence(JobProto.ChallengeEvidence request) {
+    try {
+      BigInteger id = WireValues.uint256(request.getChallengeId(), "challenge_id");
+      var state = challenges.state(id);
+      if (state.isEmpty()) {
+        return evidenceRefusal(JobProto.Refusal.Code.UNKNOWN, "no challenge " + id + " on chain");
+      }
+      var c = state.get();
+      if (!c.members().contains(account())) {
+        return evidenceRefusal(JobProto.Refusal.Code.FORBIDDEN, "not a member of challenge " + id);
+      }
+      byte[] input = request.getInput().toByteArray();
+      byte[] output = request.getOutput().toByteArray();
+      if (!ShardLeaves.inputLeaf(c.shard(), Keccak256.hash(input)).equals(c.inputLeaf())
+          || !Keccak256.hash(output).equals(c.outputHash())) {
+        return evidenceRefusal(
+            JobProto.Refusal.Code.INVALID, "the evidence does not hash to the challenge's leaves");
+      }
+      byte[] mine = ShardCodec.encodeOutput(run((ShardInput.Texts) ShardCodec.decodeInput(input)));
+      boolean upheld = !java.util.Arrays.equals(mine, output);
+      byte[] salt = new byte[32];
+      new java.security.SecureRandom().nextBytes(salt);
+      CompletableFuture.runAsync(() -> client.commitVote(id, upheld, salt), chain)
+          .get(30, TimeUnit.SECONDS);
+      reveals.add(new PendingReveal(id, upheld, salt, c.commitDeadline()));
+      evidence.add(id + ": " + (upheld ? "upheld" : "rejected"));
+      return JobProto.EvidenceAck.newBuilder()
+          .setAccepted(JobProto.Accepted.getDefaultInstance())
+          .build();
+    } catch (Exception e) {
+      failures.add(e);
+      return evidenceRefusal(JobProto.Refusal.Code.INVALID, e.toString());
+    }
+  }
+
+  private static JobProto.EvidenceAck evidenceRefusal(JobProto.Refusal.Code code, String why) {
+    return JobProto.EvidenceAck.newBuilder().setRefusal(WireValues.refusal(code, why)).build();
+  }
+
+  /** Reveals committed votes once their commit deadline passed (retried while a block lags). */
+  private void reveal() {
+    for (PendingReveal r : reveals) {
+      if (Instant.now().getEpochSecond() <= r.after()) {
+        continue;
+      }
+      try {
+        client.revealVote(r.challengeId(), r.upheld(), r.salt());
+        reveals.remove(r);
+      } catch (RuntimeException e) {
+        // RevealNotOpen while the chain's time is at the deadline: the next tick tries again.
+      }
+    }
   }
 
   // ---------------------------------------------------------------- bids
@@ -207,6 +317,7 @@ final class TestProvider implements AutoCloseable {
 
   /** Polls the jobs it bid on: serves new assignments, finalizes committed ones when due. */
   private void watch() {
+    reveal();
     for (BigInteger jobId : watched) {
       try {
         List<MarketEvent> events = market.events(jobId);
@@ -217,7 +328,7 @@ final class TestProvider implements AutoCloseable {
             spec = p.spec();
           }
         }
-        JobLedger ledger = JobLedger.of(jobId, events);
+        JobLedger ledger = JobLedger.of(jobId, events).withChallenges(challenges.ofJob(jobId));
         for (Assignment a : ledger.assignments()) {
           if (a.provider().equalsIgnoreCase(credentials.getAddress())) {
             mine.put(a.index(), a);
@@ -225,7 +336,9 @@ final class TestProvider implements AutoCloseable {
         }
         for (Assignment a : mine.values()) {
           String key = jobId + "/" + a.index();
-          if (a.status() == Assignment.Status.ASSIGNED && !silent && handled.add(key)) {
+          if (a.status() == Assignment.Status.ASSIGNED
+              && behaviour != Behaviour.SILENT
+              && handled.add(key)) {
             serve(spec, a);
           } else if (a.status() == Assignment.Status.COMMITTED
               && Instant.now().getEpochSecond() > a.challengeDeadline()
@@ -268,8 +381,9 @@ final class TestProvider implements AutoCloseable {
         if (!MerkleTree.verify(proof, Bytes32.wrap(spec.inputRoot().toArray()), inputLeaf)) {
           throw new IllegalStateException("input of shard " + shard + " fails its proof");
         }
+        ShardInput.Texts texts = (ShardInput.Texts) ShardCodec.decodeInput(inputBytes);
         byte[] output =
-            ShardCodec.encodeOutput(run((ShardInput.Texts) ShardCodec.decodeInput(inputBytes)));
+            ShardCodec.encodeOutput(behaviour == Behaviour.WRONG ? runWrong(texts) : run(texts));
         Bytes32 outputHash = Keccak256.hash(output);
         Bytes32 profile = Bytes32.wrap(spec.profileHash().toArray());
         byte[] signature =
@@ -293,10 +407,12 @@ final class TestProvider implements AutoCloseable {
                 profile,
                 credentials.getAddress(),
                 signature);
-        JobProto.ResultAck ack =
-            results.request(requester, result.toProto()).get(30, TimeUnit.SECONDS);
-        if (!ack.hasAccepted()) {
-          throw new IllegalStateException("result refused: " + ack.getRefusal());
+        if (behaviour != Behaviour.WITHHOLD) {
+          JobProto.ResultAck ack =
+              results.request(requester, result.toProto()).get(30, TimeUnit.SECONDS);
+          if (!ack.hasAccepted()) {
+            throw new IllegalStateException("result refused: " + ack.getRefusal());
+          }
         }
         leaves.put((long) shard, result.resultLeaf());
       }

@@ -1,7 +1,7 @@
 package io.hyphae.wallet.job;
 
 /** A job step that failed for a reason the user must hear (the message says what and what now). */
-public final class JobException extends RuntimeException {
+public class JobException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   public JobException(String message) {

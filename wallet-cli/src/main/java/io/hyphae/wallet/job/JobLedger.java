@@ -112,6 +112,39 @@ public record JobLedger(
         refunded);
   }
 
+  /**
+   * This ledger with the job's challenges folded in (the job's own events do not carry them): an
+   * open challenge makes its assignment Challenged, an upheld one Slashed (the requester refunded
+   * the assignment's price); a rejected or void one leaves it Committed. The latest challenge of an
+   * assignment counts.
+   */
+  public JobLedger withChallenges(List<ChallengeState> challenges) {
+    TreeMap<Integer, ChallengeState> latest = new TreeMap<>();
+    for (ChallengeState c : challenges) {
+      if (c.jobId().equals(jobId)) {
+        latest.put(c.index(), c);
+      }
+    }
+    if (latest.isEmpty()) {
+      return this;
+    }
+    List<Assignment> out = new ArrayList<>();
+    BigInteger refund = refunded;
+    for (Assignment a : assignments) {
+      ChallengeState c = latest.get(a.index());
+      if (c != null && a.status() == Assignment.Status.COMMITTED) {
+        if (!c.resolved()) {
+          a = a.with(Assignment.Status.CHALLENGED);
+        } else if (c.resolution().get().verdict() == Verdict.UPHELD) {
+          a = a.with(Assignment.Status.SLASHED);
+          refund = refund.add(a.payment());
+        }
+      }
+      out.add(a);
+    }
+    return new JobLedger(jobId, spec, requester, state, out, paid, refund);
+  }
+
   /** True when no assignment can change any more (every one ended) or the job was cancelled. */
   public boolean isFinal() {
     if (state == JobState.CANCELLED) {

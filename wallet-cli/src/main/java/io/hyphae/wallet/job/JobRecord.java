@@ -32,7 +32,10 @@ public record JobRecord(
     String verification,
     long createdAt,
     long updatedAt,
-    List<LeafJson> leaves) {
+    List<LeafJson> leaves,
+    List<ChallengeJson> challenges,
+    List<ProviderJson> providers,
+    List<DemandJson> demands) {
 
   public static final int VERSION = 1;
 
@@ -43,6 +46,7 @@ public record JobRecord(
     DELIVERED,
     COMMITTED,
     VERIFIED,
+    CHALLENGED,
     FINALIZED,
     CANCELLED,
     FAILED
@@ -53,6 +57,9 @@ public record JobRecord(
     assignments = assignments == null ? List.of() : List.copyOf(assignments);
     problems = problems == null ? List.of() : List.copyOf(problems);
     leaves = leaves == null ? List.of() : List.copyOf(leaves);
+    challenges = challenges == null ? List.of() : List.copyOf(challenges);
+    providers = providers == null ? List.of() : List.copyOf(providers);
+    demands = demands == null ? List.of() : List.copyOf(demands);
   }
 
   public BigInteger id() {
@@ -76,7 +83,10 @@ public record JobRecord(
         verification,
         createdAt,
         now,
-        leaves);
+        leaves,
+        challenges,
+        providers,
+        demands);
   }
 
   public JobRecord withAssignments(List<Assignment> list, long now) {
@@ -96,7 +106,10 @@ public record JobRecord(
         verification,
         createdAt,
         now,
-        leaves);
+        leaves,
+        challenges,
+        providers,
+        demands);
   }
 
   public JobRecord withProblem(String problem, long now) {
@@ -118,7 +131,10 @@ public record JobRecord(
         verification,
         createdAt,
         now,
-        leaves);
+        leaves,
+        challenges,
+        providers,
+        demands);
   }
 
   public JobRecord withVerification(String outcome, long now) {
@@ -138,7 +154,10 @@ public record JobRecord(
         outcome,
         createdAt,
         now,
-        leaves);
+        leaves,
+        challenges,
+        providers,
+        demands);
   }
 
   public JobRecord withLeaves(List<LeafJson> list, long now) {
@@ -158,8 +177,164 @@ public record JobRecord(
         verification,
         createdAt,
         now,
-        list);
+        list,
+        challenges,
+        providers,
+        demands);
   }
+
+  /** This record with {@code c} in place of the challenge of the same assignment, or added. */
+  public JobRecord withChallenge(ChallengeJson c, long now) {
+    List<ChallengeJson> more = new ArrayList<>();
+    for (ChallengeJson x : challenges) {
+      if (x.assignment() != c.assignment()) {
+        more.add(x);
+      }
+    }
+    more.add(c);
+    more.sort(java.util.Comparator.comparingInt(ChallengeJson::assignment));
+    return new JobRecord(
+        version,
+        jobId,
+        chainId,
+        market,
+        requester,
+        state,
+        inputFile,
+        outFile,
+        rows,
+        spec,
+        assignments,
+        problems,
+        verification,
+        createdAt,
+        now,
+        leaves,
+        more,
+        providers,
+        demands);
+  }
+
+  public JobRecord withProviders(List<ProviderRef> list, long now) {
+    return new JobRecord(
+        version,
+        jobId,
+        chainId,
+        market,
+        requester,
+        state,
+        inputFile,
+        outFile,
+        rows,
+        spec,
+        assignments,
+        problems,
+        verification,
+        createdAt,
+        now,
+        leaves,
+        challenges,
+        list.stream().map(p -> new ProviderJson(p.name(), p.address().toString())).toList(),
+        demands);
+  }
+
+  /** This record with {@code d} in place of the leaf demand on the same assignment, or added. */
+  public JobRecord withDemand(DemandJson d, long now) {
+    List<DemandJson> more = new ArrayList<>();
+    for (DemandJson x : demands) {
+      if (x.assignment() != d.assignment()) {
+        more.add(x);
+      }
+    }
+    more.add(d);
+    more.sort(java.util.Comparator.comparingInt(DemandJson::assignment));
+    return new JobRecord(
+        version,
+        jobId,
+        chainId,
+        market,
+        requester,
+        state,
+        inputFile,
+        outFile,
+        rows,
+        spec,
+        assignments,
+        problems,
+        verification,
+        createdAt,
+        now,
+        leaves,
+        challenges,
+        providers,
+        more);
+  }
+
+  /**
+   * A leaf demand on an assignment whose provider committed a root but withheld results: {@code
+   * state} DEMANDED (waiting for the provider's answer until {@code responseDeadline}), ANSWERED
+   * (the provider proved the leaf on chain but still delivered nothing), WITHHELD (no answer: the
+   * provider was slashed and the requester credited {@code credited} wei, payment plus collateral)
+   * or NOT_DEMANDED ({@code note} says why).
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record DemandJson(
+      int assignment,
+      int shard,
+      String provider,
+      String state,
+      long responseDeadline,
+      String credited,
+      String note) {}
+
+  /** A provider the job asked for bids: where committee members are looked up too. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record ProviderJson(String name, String multiaddr) {}
+
+  /**
+   * A challenge of one assignment's shard, or why none could be opened ({@code state} NOT_OPENED,
+   * {@code note} saying what to do). Amounts are decimal wei; {@code verdict} is the contract's
+   * name (Upheld, Rejected, Void) once resolved.
+   *
+   * @param state NOT_OPENED, OPEN or RESOLVED
+   * @param reason why the shard was challenged (the spot check's mismatch)
+   * @param evidence per member: ACCEPTED, REFUSED, UNREACHABLE or NO_ADDRESS, with the detail
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record ChallengeJson(
+      String challengeId,
+      int assignment,
+      int shard,
+      String provider,
+      String state,
+      String reason,
+      String note,
+      String bond,
+      List<String> members,
+      List<EvidenceJson> evidence,
+      long commitDeadline,
+      long revealDeadline,
+      int committed,
+      int revealed,
+      String verdict,
+      String slashed,
+      String refund,
+      Boolean bondReturned,
+      String challengerShare) {
+
+    public ChallengeJson {
+      members = members == null ? List.of() : List.copyOf(members);
+      evidence = evidence == null ? List.of() : List.copyOf(evidence);
+    }
+
+    public boolean upheld() {
+      return Verdict.UPHELD.contractName().equals(verdict);
+    }
+  }
+
+  /** How one committee member took the evidence. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record EvidenceJson(String member, String status, String detail) {}
 
   /**
    * One result leaf as the provider's signed receipt gave it: what a challenge of the shard proves

@@ -49,6 +49,34 @@ public final class JobStore {
     AtomicFiles.write(file(record.id()), out -> out.write(JSON.writeValueAsBytes(record)));
   }
 
+  /**
+   * Keeps the canonical output bytes of one accepted result ({@code
+   * <jobId>.outputs/a<index>-s<shard> .bin}): the evidence a challenge of that shard gives the
+   * committee.
+   */
+  public void saveOutput(BigInteger jobId, int assignment, int shard, byte[] output) {
+    AtomicFiles.write(outputFile(jobId, assignment, shard), out -> out.write(output));
+  }
+
+  /** The output kept by {@link #saveOutput}, when there is one. */
+  public Optional<byte[]> loadOutput(BigInteger jobId, int assignment, int shard) {
+    Path f = outputFile(jobId, assignment, shard);
+    try {
+      if (Files.size(f) > MAX_FILE_BYTES) {
+        throw new IllegalStateException("output file " + f + " is too large");
+      }
+      return Optional.of(Files.readAllBytes(f));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new IllegalStateException("output file " + f + " is unreadable: " + e.getMessage(), e);
+    }
+  }
+
+  private Path outputFile(BigInteger jobId, int assignment, int shard) {
+    return dir.resolve(jobId + ".outputs").resolve("a" + assignment + "-s" + shard + ".bin");
+  }
+
   /** The job's record, when this wallet posted it. */
   public Optional<JobRecord> load(BigInteger jobId) {
     Path f = file(jobId);

@@ -33,6 +33,22 @@ public final class OutputRows {
     AtomicFiles.write(file, out -> writeTo(out, shards, byShard));
   }
 
+  /**
+   * Writes {@code file} from the shards that have a result, leaving the others' rows out (each line
+   * names its row, so the gaps show).
+   *
+   * @return the number of rows written
+   */
+  public static int writeAvailable(
+      Path file, List<ShardInput> shards, Map<Integer, AcceptedResult> byShard) {
+    AtomicFiles.write(file, out -> writeTo(out, shards, byShard));
+    int rows = 0;
+    for (AcceptedResult r : byShard.values()) {
+      rows += r.output().rowCount();
+    }
+    return rows;
+  }
+
   private static void writeTo(
       OutputStream out, List<ShardInput> shards, Map<Integer, AcceptedResult> byShard)
       throws java.io.IOException {
@@ -42,6 +58,9 @@ public final class OutputRows {
     g.setRootValueSeparator(null);
     for (int s = 0; s < shards.size(); s++) {
       AcceptedResult r = byShard.get(s);
+      if (r == null) {
+        continue;
+      }
       long firstRow = shards.get(s).firstRow();
       for (int i = 0; i < r.output().rowCount(); i++) {
         g.writeStartObject();

@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * RequesterSession}. Checks run off the network threads (signature recovery and output decoding are
  * CPU work).
  */
-public final class RequesterPeer implements AutoCloseable, QuoteSource {
+public final class RequesterPeer implements AutoCloseable, QuoteSource, EvidenceSender {
 
   private static final Duration DIAL_TIMEOUT = Duration.ofSeconds(10);
 
@@ -38,11 +38,13 @@ public final class RequesterPeer implements AutoCloseable, QuoteSource {
   private final ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
   private final RequestResponse<JobProto.BidRequest, JobProto.BidReply> bids;
   private final RequestResponse<JobProto.VerifyRequest, JobProto.VerifyResponse> verify;
+  private final RequestResponse<JobProto.ChallengeEvidence, JobProto.EvidenceAck> evidence;
 
   private RequesterPeer(Libp2pHost host) {
     this.host = host;
     this.bids = new RequestResponse<>(host, JobProtocols.BID);
     this.verify = new RequestResponse<>(host, JobProtocols.VERIFY);
+    this.evidence = new RequestResponse<>(host, JobProtocols.CHALLENGE_EVIDENCE);
   }
 
   /** Starts a host on 127.0.0.1 (any free port) with the requester's key. */
@@ -158,6 +160,29 @@ public final class RequesterPeer implements AutoCloseable, QuoteSource {
               }
             },
             work);
+  }
+
+  @Override
+  public CompletableFuture<java.util.Optional<String>> send(
+      ProviderRef member, BigInteger challengeId, byte[] input, byte[] output) {
+    JobProto.ChallengeEvidence request =
+        JobProto.ChallengeEvidence.newBuilder()
+            .setChallengeId(WireValues.uint256(challengeId))
+            .setInput(com.google.protobuf.ByteString.copyFrom(input))
+            .setOutput(com.google.protobuf.ByteString.copyFrom(output))
+            .build();
+    return host.dial(member.address())
+        .orTimeout(DIAL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .thenCompose(connection -> evidence.request(connection, request))
+        .thenApply(
+            ack ->
+                ack.hasAccepted()
+                    ? java.util.Optional.<String>empty()
+                    : java.util.Optional.of(
+                        "refused ("
+                            + ack.getRefusal().getCode()
+                            + "): "
+                            + ack.getRefusal().getMessage()));
   }
 
   static String cause(Throwable e) {

@@ -8,6 +8,7 @@ import io.hyphae.contracts.market.JobSpec;
 import io.hyphae.contracts.market.Market;
 import io.hyphae.contracts.market.SignedBid;
 import io.hyphae.protocol.commitment.Bytes32;
+import io.hyphae.protocol.commitment.ShardCodec;
 import io.hyphae.protocol.commitment.ShardInput;
 import io.hyphae.protocol.commitment.ShardOutput;
 import java.io.PrintWriter;
@@ -44,11 +45,15 @@ public final class SubmitFlow {
   /** Bounded retries of a deadline-gated transaction whose block is still inside the window. */
   private static final int WINDOW_RETRIES = 20;
 
+  /** How long after a challenge's reveal deadline the wallet waits for its verdict. */
+  private static final Duration VERDICT_MARGIN = Duration.ofSeconds(30);
+
   /** Bids must stay valid this long after the bid window, for the assign transaction. */
   private static final long BID_EXPIRY_MARGIN_S = 30;
 
   private final SubmitOptions options;
   private final RequesterAccount account;
+  private final ChallengeChain challengeChain;
   private final RequesterPeer peer;
   private final JobStore store;
   private final PrintWriter progress;
@@ -64,12 +69,14 @@ public final class SubmitFlow {
   public SubmitFlow(
       SubmitOptions options,
       RequesterAccount account,
+      ChallengeChain challengeChain,
       RequesterPeer peer,
       JobStore store,
       PrintWriter progress,
       Clock clock) {
     this.options = options;
     this.account = account;
+    this.challengeChain = challengeChain;
     this.peer = peer;
     this.store = store;
     this.progress = progress;
@@ -155,7 +162,11 @@ public final class SubmitFlow {
             null,
             clock.instant().getEpochSecond(),
             clock.instant().getEpochSecond(),
+            List.of(),
+            List.of(),
+            List.of(),
             List.of());
+    record = record.withProviders(options.providers(), now());
     market.postJob(spec);
     save();
     progress.printf(
@@ -227,44 +238,98 @@ public final class SubmitFlow {
     Map<Integer, Assignment> current = awaitCommits(market, session, jobId, spec);
     record = record.withLeaves(leaves(session, current.values()), now());
     save();
+    keepOutputs(session, current.values());
+    Map<Integer, Assignment> demanded = demandWithheld(market, session, current);
     phase("execute");
 
-    // ---- verify and write
+    // ---- verify
     Map<Integer, AcceptedResult> chosen = chooseResults(session, current);
     List<String> checks = new ArrayList<>();
-    String verification = spotCheck(session, chosen, providers, checks);
+    Map<Integer, String> mismatches = new TreeMap<>();
+    String verification = spotCheck(session, chosen, providers, checks, mismatches);
     record = record.withVerification(verification, now());
     save();
     phase("verify");
-    if (chosen.size() == shards.size() && options.out() != null) {
-      OutputRows.write(options.out(), shards, chosen);
-      progress.printf("wrote %d rows to %s%n", rows.size(), options.out());
+
+    // ---- challenge: one challenge per assignment with a failed shard (its first one)
+    Map<Integer, Integer> suspect = new TreeMap<>();
+    mismatches.forEach(
+        (shard, why) -> suspect.putIfAbsent(chosen.get(shard).assignmentIndex(), shard));
+    Map<Integer, ChallengeState> opened = new TreeMap<>();
+    Challenger challenger = null;
+    if (!suspect.isEmpty()) {
+      challenger =
+          new Challenger(
+              market,
+              challengeChain,
+              peer,
+              options.knownProviders(),
+              account.balance(),
+              account.gasPrice(),
+              progress,
+              clock);
+      for (var e : suspect.entrySet()) {
+        Assignment a = current.get(e.getKey());
+        int shard = e.getValue();
+        challenge(challenger, session, a, shard, mismatches.get(shard), chosen.get(shard))
+            .ifPresent(c -> opened.put(a.index(), c));
+      }
+      record = record.with(JobRecord.State.CHALLENGED, now());
+      save();
+      phase("challenge");
     }
-    if (chosen.size() == shards.size() && "failed".equals(verification)) {
-      note(
-          "spot checks failed: challenge the shard (hyphae job challenge " + jobId + " --shard S)");
+
+    // ---- write: results of an assignment that failed a spot check are not written
+    Map<Integer, AcceptedResult> good = new TreeMap<>();
+    chosen.forEach(
+        (shard, r) -> {
+          if (!suspect.containsKey(r.assignmentIndex())) {
+            good.put(shard, r);
+          }
+        });
+    boolean written = false;
+    if (chosen.size() == shards.size() && options.out() != null && !good.isEmpty()) {
+      int count = OutputRows.writeAvailable(options.out(), shards, good);
+      written = true;
+      progress.printf(
+          "wrote %d rows to %s%s%n",
+          count,
+          options.out(),
+          count == rows.size() ? "" : " (rows of challenged shards left out)");
     }
-    if (chosen.size() == shards.size() && !"failed".equals(verification)) {
+    if (chosen.size() == shards.size() && suspect.isEmpty()) {
       record = record.with(JobRecord.State.VERIFIED, now());
       save();
     }
 
     // ---- settle
     if (options.waitForSettlement()) {
-      boolean finalize = !"failed".equals(verification);
-      current = settle(market, jobId, current, finalize);
+      Set<Integer> hold = new HashSet<>(suspect.keySet());
+      hold.addAll(demanded.keySet());
+      current = settle(market, jobId, current, hold);
+      for (var e : opened.entrySet()) {
+        awaitVerdict(challenger, e.getValue(), current.get(e.getKey()));
+      }
+      if (!opened.isEmpty()) {
+        // A rejected or void challenge leaves its assignment committed: finalize it now.
+        Set<Integer> stillHeld = notOpened(suspect.keySet(), opened.keySet());
+        stillHeld.addAll(demanded.keySet());
+        current = settle(market, jobId, current, stillHeld);
+      }
+      for (Assignment a : demanded.values()) {
+        claimWithheld(market, jobId, a);
+      }
       withdrawAll(market);
       phase("settle");
     }
-    JobLedger ledger = JobLedger.of(jobId, market.events(jobId));
+    JobLedger ledger = ledger(market, jobId);
     if (ledger.isFinal()) {
       record = record.with(JobRecord.State.FINALIZED, now());
     }
     record = record.withAssignments(ledger.assignments(), now());
     save();
     BigInteger after = account.balance().get();
-    SubmitSummary summary =
-        summary(jobId, ledger, verification, checks, before, after, chosen.size() == shards.size());
+    SubmitSummary summary = summary(jobId, ledger, verification, checks, before, after, written);
     if (chosen.size() != shards.size()) {
       // Reclaimed payments and collateral are the requester's: pay them out now.
       withdrawAll(market);
@@ -349,8 +414,7 @@ public final class SubmitFlow {
           "provider "
               + a.provider()
               + " committed a root but delivered no result for shards "
-              + missing
-              + " (hyphae job challenge to demand them)");
+              + missing);
       return;
     }
     Optional<Bytes32> expected = session.resultRoot(a);
@@ -394,7 +458,8 @@ public final class SubmitFlow {
       RequesterSession session,
       Map<Integer, AcceptedResult> chosen,
       List<ProviderRef> providers,
-      List<String> checks) {
+      List<String> checks,
+      Map<Integer, String> mismatches) {
     if (options.spotChecks() == 0) {
       checks.add("spot checks off (--spot-checks 0)");
       return "skipped";
@@ -461,6 +526,8 @@ public final class SubmitFlow {
                     : " (cosine >= " + SpotCheck.MIN_COSINE + ")"));
       } else {
         failed++;
+        mismatches.put(
+            shard, "MISMATCH with " + verifier.get().name() + ": " + String.join("; ", bad));
         checks.add(
             "shard "
                 + shard
@@ -480,34 +547,35 @@ public final class SubmitFlow {
 
   // ---------------------------------------------------------------- settlement
 
+  /**
+   * Waits for the challenge window and finalizes every committed assignment not in {@code hold}.
+   */
   private Map<Integer, Assignment> settle(
-      Market market, BigInteger jobId, Map<Integer, Assignment> current, boolean finalize)
+      Market market, BigInteger jobId, Map<Integer, Assignment> current, Set<Integer> hold)
       throws InterruptedException {
     long lastDeadline =
         current.values().stream()
-            .filter(a -> a.status() == Assignment.Status.COMMITTED)
+            .filter(a -> a.status() == Assignment.Status.COMMITTED && !hold.contains(a.index()))
             .mapToLong(Assignment::challengeDeadline)
             .max()
             .orElse(0);
     if (lastDeadline == 0) {
       return current;
     }
-    progress.printf(
-        "waiting for the challenge window (until %s)%n", Instant.ofEpochSecond(lastDeadline));
-    progress.flush();
-    Waits.pause(
-        Duration.between(clock.instant(), Instant.ofEpochSecond(lastDeadline + 1))
-            .plus(PROVIDER_FINALIZE_GRACE));
-    if (!finalize) {
-      note("assignments left unfinalized: a spot check failed");
-      return current;
+    if (lastDeadline >= clock.instant().getEpochSecond()) {
+      progress.printf(
+          "waiting for the challenge window (until %s)%n", Instant.ofEpochSecond(lastDeadline));
+      progress.flush();
+      Waits.pause(
+          Duration.between(clock.instant(), Instant.ofEpochSecond(lastDeadline + 1))
+              .plus(PROVIDER_FINALIZE_GRACE));
     }
     int tries = 0;
     while (true) {
-      JobLedger ledger = JobLedger.of(jobId, market.events(jobId));
+      JobLedger ledger = ledger(market, jobId);
       List<Assignment> open =
           ledger.assignments().stream()
-              .filter(a -> a.status() == Assignment.Status.COMMITTED)
+              .filter(a -> a.status() == Assignment.Status.COMMITTED && !hold.contains(a.index()))
               .toList();
       Map<Integer, Assignment> now = new TreeMap<>();
       ledger.assignments().forEach(a -> now.put(a.index(), a));
@@ -528,6 +596,225 @@ public final class SubmitFlow {
         }
         Waits.pause(Duration.ofMillis(500));
       }
+    }
+  }
+
+  // ---------------------------------------------------------------- challenges
+
+  /**
+   * Challenges one shard that failed its spot check and gives the committee the evidence; records
+   * the challenge (or why none was opened) in the job file. Empty when it could not be opened.
+   */
+  private Optional<ChallengeState> challenge(
+      Challenger challenger,
+      RequesterSession session,
+      Assignment a,
+      int shard,
+      String reason,
+      AcceptedResult result)
+      throws InterruptedException {
+    ChallengeState c;
+    BigInteger bond;
+    try {
+      bond = challengeChain.bond();
+      c = challenger.open(a, shard, record.leaves());
+    } catch (Challenger.NotOpened e) {
+      note("shard " + shard + " failed its spot check but was not challenged: " + e.getMessage());
+      record = record.withChallenge(Challenger.notOpened(a, shard, reason, e.getMessage()), now());
+      save();
+      return Optional.empty();
+    } catch (ChainException e) {
+      String why = "challenging shard " + shard + " failed: " + e.getMessage();
+      note(why);
+      record = record.withChallenge(Challenger.notOpened(a, shard, reason, why), now());
+      save();
+      return Optional.empty();
+    }
+    record = record.withChallenge(Challenger.record(c, a, bond, reason, List.of()), now());
+    save();
+    byte[] input = ShardCodec.encodeInput(session.shards().get(shard));
+    byte[] output = ShardCodec.encodeOutput(result.output());
+    List<JobRecord.EvidenceJson> evidence = challenger.deliver(c, input, output);
+    record = record.withChallenge(Challenger.record(c, a, bond, reason, evidence), now());
+    save();
+    if (evidence.stream().noneMatch(e -> e.status().equals("ACCEPTED"))) {
+      note(
+          "no committee member of challenge "
+              + c.challengeId()
+              + " took the evidence: it will likely end void (the bond comes back)");
+    }
+    return Optional.of(c);
+  }
+
+  // ---------------------------------------------------------------- withheld results
+
+  /**
+   * Demands, on chain, the result leaf of the first undelivered shard of every assignment whose
+   * provider committed a root but withheld results (the requester's demand needs no bond). Returns
+   * the demanded assignments as recorded now (status LeafDemanded), by index.
+   */
+  private Map<Integer, Assignment> demandWithheld(
+      Market market, RequesterSession session, Map<Integer, Assignment> current) {
+    Map<Integer, Assignment> out = new TreeMap<>();
+    for (Assignment a : current.values()) {
+      if (a.status() != Assignment.Status.COMMITTED || session.missing(a).isEmpty()) {
+        continue;
+      }
+      int shard = session.missing(a).get(0);
+      try {
+        Assignment d = market.demandLeaf(a, shard);
+        long deadline =
+            Math.max(market.now(), clock.instant().getEpochSecond()) + market.responsePeriod();
+        out.put(a.index(), d);
+        record =
+            record.withDemand(
+                new JobRecord.DemandJson(
+                    a.index(), shard, a.provider(), "DEMANDED", deadline, null, null),
+                now());
+        save();
+        progress.printf(
+            "demanded the leaf of shard %d from %s: it must answer on chain by about %s%n",
+            shard, a.provider(), Instant.ofEpochSecond(deadline));
+        progress.flush();
+      } catch (ChainException e) {
+        String why = "demanding the leaf of shard " + shard + " failed: " + e.getMessage();
+        note(why);
+        record =
+            record.withDemand(
+                new JobRecord.DemandJson(
+                    a.index(), shard, a.provider(), "NOT_DEMANDED", 0, null, why),
+                now());
+        save();
+      }
+    }
+    return out;
+  }
+
+  /**
+   * After the demand's response deadline: slashes a provider that did not answer (payment and
+   * collateral credited to the requester), or notes that it answered without delivering.
+   */
+  private void claimWithheld(Market market, BigInteger jobId, Assignment demanded)
+      throws InterruptedException {
+    JobRecord.DemandJson d =
+        record.demands().stream()
+            .filter(x -> x.assignment() == demanded.index())
+            .findFirst()
+            .orElseThrow();
+    Waits.pause(Duration.between(clock.instant(), Instant.ofEpochSecond(d.responseDeadline() + 1)));
+    int tries = 0;
+    while (true) {
+      Assignment now = ledger(market, jobId).assignment(demanded.index()).orElseThrow();
+      if (now.status() != Assignment.Status.LEAF_DEMANDED) {
+        String state = now.status() == Assignment.Status.SLASHED ? "WITHHELD" : "ANSWERED";
+        record = record.withDemand(withState(d, state, null), now());
+        save();
+        if (state.equals("ANSWERED")) {
+          note(
+              "provider "
+                  + demanded.provider()
+                  + " answered the leaf demand on chain but delivered no result: assignment #"
+                  + demanded.index()
+                  + " is left to it to finalize");
+        }
+        return;
+      }
+      try {
+        BigInteger credited = market.claimWithheld(now);
+        record = record.withDemand(withState(d, "WITHHELD", credited), now());
+        save();
+        note(
+            "provider "
+                + demanded.provider()
+                + " withheld shard "
+                + d.shard()
+                + " and did not answer the leaf demand: slashed, "
+                + Amounts.eth(credited)
+                + " ETH (payment and collateral) credited back");
+        return;
+      } catch (ContractRevertException e) {
+        // The block's time may still be at the response deadline: try again shortly.
+        if (++tries > WINDOW_RETRIES) {
+          throw new JobException(
+              "claiming the withheld leaf from "
+                  + demanded.provider()
+                  + " failed: "
+                  + e.getMessage(),
+              e);
+        }
+        Waits.pause(Duration.ofMillis(500));
+      }
+    }
+  }
+
+  private static JobRecord.DemandJson withState(
+      JobRecord.DemandJson d, String state, BigInteger credited) {
+    return new JobRecord.DemandJson(
+        d.assignment(),
+        d.shard(),
+        d.provider(),
+        state,
+        d.responseDeadline(),
+        credited == null ? d.credited() : credited.toString(),
+        d.note());
+  }
+
+  /** Waits for a challenge's verdict (resolving it when due) and records the outcome. */
+  private void awaitVerdict(Challenger challenger, ChallengeState opened, Assignment a)
+      throws InterruptedException {
+    ChallengeState c = challenger.await(opened, a, VERDICT_MARGIN);
+    JobRecord.ChallengeJson before =
+        record.challenges().stream()
+            .filter(x -> x.assignment() == a.index())
+            .findFirst()
+            .orElseThrow();
+    JobRecord.ChallengeJson now =
+        Challenger.record(c, a, new BigInteger(before.bond()), before.reason(), before.evidence());
+    record = record.withChallenge(now, now());
+    save();
+    if (!c.resolved()) {
+      note("challenge " + c.challengeId() + " has no verdict yet: " + now.note());
+      return;
+    }
+    progress.printf(
+        "challenge %s: %s (%d upheld, %d rejected of %d members)%s%n",
+        c.challengeId(),
+        now.verdict(),
+        c.resolution().get().upheld(),
+        c.resolution().get().rejected(),
+        c.members().size(),
+        now.upheld()
+            ? ": "
+                + Amounts.eth(new BigInteger(now.slashed()))
+                + " ETH slashed from "
+                + a.provider()
+                + ", "
+                + Amounts.eth(new BigInteger(now.refund()))
+                + " ETH refunded, bond returned"
+            : "");
+    progress.flush();
+  }
+
+  private static Set<Integer> notOpened(Set<Integer> suspect, Set<Integer> opened) {
+    Set<Integer> out = new HashSet<>(suspect);
+    out.removeAll(opened);
+    return out;
+  }
+
+  /** The job's ledger with its challenges folded in. */
+  private JobLedger ledger(Market market, BigInteger jobId) {
+    return JobLedger.of(jobId, market.events(jobId)).withChallenges(challengeChain.ofJob(jobId));
+  }
+
+  /** Keeps each accepted output's canonical bytes: the evidence a later challenge sends. */
+  private void keepOutputs(RequesterSession session, java.util.Collection<Assignment> list) {
+    for (Assignment a : list) {
+      session
+          .results(a.index())
+          .forEach(
+              (shard, r) ->
+                  store.saveOutput(
+                      record.id(), a.index(), shard, ShardCodec.encodeOutput(r.output())));
     }
   }
 
@@ -601,7 +888,7 @@ public final class SubmitFlow {
       List<String> checks,
       BigInteger before,
       BigInteger after,
-      boolean complete) {
+      boolean written) {
     List<SubmitSummary.Served> served = new ArrayList<>();
     for (Assignment a : ledger.assignments()) {
       served.add(
@@ -624,8 +911,9 @@ public final class SubmitFlow {
         checks,
         before.toString(),
         after.toString(),
-        complete && options.out() != null ? options.out().toString() : null,
-        problems);
+        written ? options.out().toString() : null,
+        problems,
+        record.challenges());
   }
 
   private void showProgress(RequesterSession session, JobLedger ledger) {

@@ -12,6 +12,8 @@ import java.util.List;
  * @param exactProfile true when outputs must match bit for bit (the deterministic CPU profile)
  * @param spotChecks rows re-run per shard on another provider
  * @param waitForSettlement false for {@code --no-wait}: stop once results are written
+ * @param knownProviders every provider whose address is known (those asked, then the devnet's):
+ *     where challenge committee members are looked up
  */
 public record SubmitOptions(
     Path input,
@@ -27,10 +29,12 @@ public record SubmitOptions(
     Duration challengeWindow,
     List<ProviderRef> providers,
     int spotChecks,
-    boolean waitForSettlement) {
+    boolean waitForSettlement,
+    List<ProviderRef> knownProviders) {
 
   public SubmitOptions {
     providers = List.copyOf(providers);
+    knownProviders = List.copyOf(knownProviders);
     if (shards < 1) {
       throw new IllegalArgumentException("--shards must be at least 1");
     }
