@@ -89,14 +89,18 @@ public record JobLedger(
         }
         case MarketEvent.ChallengeOpened c ->
             byIndex.computeIfPresent(c.index(), (i, a) -> a.with(Assignment.Status.CHALLENGED));
-        case MarketEvent.ChallengeResolved r ->
-            byIndex.computeIfPresent(
-                r.index(),
-                (i, a) ->
-                    a.with(
-                        r.verdict() == io.hyphae.contracts.market.Challenge.Verdict.UPHELD
-                            ? Assignment.Status.SLASHED
-                            : Assignment.Status.COMMITTED));
+        case MarketEvent.ChallengeResolved r -> {
+          boolean upheld = r.verdict() == io.hyphae.contracts.market.Challenge.Verdict.UPHELD;
+          Assignment a = byIndex.get(r.index());
+          if (a != null) {
+            byIndex.put(
+                r.index(), a.with(upheld ? Assignment.Status.SLASHED : Assignment.Status.COMMITTED));
+            if (upheld) {
+              // The contract credits the requester the assignment's price (withChallenges agrees).
+              refunded = refunded.add(a.payment());
+            }
+          }
+        }
         case MarketEvent.VoteCommitted v -> {}
         case MarketEvent.VoteRevealed v -> {}
         case MarketEvent.MemberPenalized m -> {}
