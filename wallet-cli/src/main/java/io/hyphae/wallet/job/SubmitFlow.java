@@ -250,10 +250,11 @@ public final class SubmitFlow {
     }
 
     // ---- settle
+    BigInteger paidBack = BigInteger.ZERO;
     if (options.waitForSettlement()) {
       boolean finalize = !"failed".equals(verification);
       current = settle(market, jobId, current, finalize);
-      withdrawAll(market);
+      paidBack = paidBack.add(withdrawAll(market));
       phase("settle");
     }
     JobLedger ledger = JobLedger.of(jobId, market.events(jobId));
@@ -267,7 +268,7 @@ public final class SubmitFlow {
         summary(jobId, ledger, verification, checks, before, after, chosen.size() == shards.size());
     if (chosen.size() != shards.size()) {
       // Reclaimed payments and collateral are the requester's: pay them out now.
-      withdrawAll(market);
+      paidBack = paidBack.add(withdrawAll(market));
       record = record.with(JobRecord.State.FAILED, now());
       save();
       throw new JobException(
@@ -275,7 +276,11 @@ public final class SubmitFlow {
               + jobId
               + " is incomplete: "
               + String.join("; ", problems)
-              + " (no output written)");
+              + " (no output written; "
+              + Amounts.eth(paidBack)
+              + " ETH paid back to "
+              + market.account()
+              + ": unused escrow, and the payment and collateral of reclaimed shards)");
     }
     return summary;
   }
