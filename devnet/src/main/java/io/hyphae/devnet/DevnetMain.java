@@ -4,6 +4,7 @@ import io.hyphae.devnet.bench.BenchCommand;
 import io.hyphae.devnet.cli.DemoCommand;
 import io.hyphae.devnet.cli.DownCommand;
 import io.hyphae.devnet.cli.LogsCommand;
+import io.hyphae.devnet.cli.ProviderCommand;
 import io.hyphae.devnet.cli.StatusCommand;
 import io.hyphae.devnet.cli.UpCommand;
 import picocli.CommandLine;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       LogsCommand.class,
       DownCommand.class,
+      ProviderCommand.class,
       DemoCommand.class,
       BenchCommand.class
     },

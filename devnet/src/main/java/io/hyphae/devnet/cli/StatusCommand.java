@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
     description = {
       "Shows the devnet: anvil (process, reachable, block number) and each provider (process,"
           + " /healthz, address, peer id, stake and withdrawable balance from the chain).",
-      "Exit 0 when everything is up and healthy, 1 otherwise (also when no devnet runs)."
+      "Exit 0 when the chain answers and every provider not stopped with 'devnet provider stop'"
+          + " is running and healthy, 1 otherwise (also when no devnet runs)."
     })
 public final class StatusCommand implements Callable<Integer> {
 
@@ -59,12 +60,19 @@ public final class StatusCommand implements Callable<Integer> {
             ? chain.rpcUrl() + " chain " + chain.chainId() + " at block " + chain.blockNumber()
             : chain.rpcUrl() + " unreachable: " + chain.error());
     out.printf("  contracts ProviderRegistry %s, JobMarket %s%n", chain.registry(), chain.market());
+    if (chain.rules() != null) {
+      out.printf("  market rules: %s%n", chain.rules().describe());
+    }
     for (DevnetStatus.Provider p : report.providers()) {
       out.printf(
-          "  %-10s pid %d %s, health %s, %s%n",
+          "  %-10s pid %d %s, health %s, admin %s%n",
           p.name(),
           p.pid(),
-          p.processAlive() ? "running" : "NOT running",
+          switch (p.state()) {
+            case DevnetStatus.RUNNING -> "running";
+            case DevnetStatus.STOPPED -> "stopped (devnet provider start " + index(p.name()) + ")";
+            default -> "NOT running (exited)";
+          },
           p.health(),
           p.adminUrl());
       out.printf("             address %s, peer %s%n", p.address(), p.peerId());
@@ -75,6 +83,10 @@ public final class StatusCommand implements Callable<Integer> {
           eth(p.freeStakeWei()),
           eth(p.withdrawableWei()));
     }
+  }
+
+  private static String index(String providerName) {
+    return providerName.substring(providerName.lastIndexOf('-') + 1);
   }
 
   static String eth(String wei) {

@@ -64,6 +64,13 @@ public final class WalletJobSubmission implements JobSubmission {
   static final java.math.BigInteger MAX_PRICE_WEI =
       io.hyphae.devnet.local.DevnetUp.DEFAULT_PRICE_WEI.multiply(java.math.BigInteger.TEN);
 
+  /**
+   * The bid window the demo gives the providers: 5 s. The devnet default (1 s) is too short for a
+   * node's first quote on a loaded 2-core machine; the window ends as soon as every range is
+   * covered, so a quick market pays nothing for it.
+   */
+  static final int BID_WINDOW_S = 5;
+
   /** The wallet command line for the request (global options, then {@code job submit}). */
   static List<String> arguments(Request request) {
     return List.of(
@@ -82,6 +89,8 @@ public final class WalletJobSubmission implements JobSubmission {
         request.profile(),
         "--shards",
         Integer.toString(request.shards()),
+        "--bid-window",
+        Integer.toString(BID_WINDOW_S),
         "--out",
         request.output().toString(),
         "--password-file",

@@ -30,7 +30,8 @@ public final class DevnetStatus {
    *
    * @param dir the devnet directory
    * @param running devnet.json is there
-   * @param healthy the chain answers and every provider is alive and healthy
+   * @param healthy the chain answers and every provider not stopped on purpose ({@code devnet
+   *     provider stop}) is alive and healthy
    * @param chain the chain, when running
    * @param providers the providers devnet.json lists
    */
@@ -39,6 +40,7 @@ public final class DevnetStatus {
 
   /**
    * @param blockNumber the latest block, when reachable
+   * @param rules the deployed market's rules, when they could be read
    * @param error why the chain could not be read, when it could not
    */
   public record Chain(
@@ -50,9 +52,18 @@ public final class DevnetStatus {
       Long blockNumber,
       String registry,
       String market,
+      MarketRules rules,
       String error) {}
 
+  /** A provider's process: running, stopped by {@code devnet provider stop}, or gone. */
+  public static final String RUNNING = "running";
+
+  public static final String STOPPED = "stopped";
+  public static final String EXITED = "exited";
+
   /**
+   * @param state {@link #RUNNING}, {@link #STOPPED} (pid 0: stopped with {@code devnet provider
+   *     stop}) or {@link #EXITED} (its recorded process is gone: it crashed or was killed)
    * @param health {@code ok}, or what {@code /healthz} answered
    * @param stakeWei bonded stake (locked part included), when the chain could be read
    * @param freeStakeWei stake not locked as collateral
@@ -65,6 +76,7 @@ public final class DevnetStatus {
       String multiaddr,
       String adminUrl,
       long pid,
+      String state,
       boolean processAlive,
       String health,
       boolean registered,
@@ -88,17 +100,6 @@ public final class DevnetStatus {
     Chain chain;
     try (ChainConnection connection = ChainConnection.open(info.rpcUrl(), RPC_TIMEOUT)) {
       long block = connection.web3j().ethBlockNumber().send().getBlockNumber().longValueExact();
-      chain =
-          new Chain(
-              info.rpcUrl(),
-              connection.chainId(),
-              info.anvilPid(),
-              anvilAlive,
-              true,
-              block,
-              registry,
-              market,
-              null);
       Optional<MarketClient> client = Optional.empty();
       if (registry != null && market != null) {
         // A read-only view: the sender is never asked to send.
@@ -110,6 +111,18 @@ public final class DevnetStatus {
                     viewer,
                     new Deployment(connection.chainId(), registry, market, viewer.address(), 0)));
       }
+      chain =
+          new Chain(
+              info.rpcUrl(),
+              connection.chainId(),
+              info.anvilPid(),
+              anvilAlive,
+              true,
+              block,
+              registry,
+              market,
+              client.isPresent() ? rules(client.get()) : null,
+              null);
       for (DevnetInfo.Provider p : info.providers()) {
         providers.add(provider(layout, p, http, client));
       }
@@ -124,6 +137,7 @@ public final class DevnetStatus {
               null,
               registry,
               market,
+              null,
               DevnetUp.describe(e));
       providers.clear();
       for (DevnetInfo.Provider p : info.providers()) {
@@ -133,14 +147,26 @@ public final class DevnetStatus {
     boolean healthy =
         chain.reachable()
             && chain.processAlive()
-            && providers.stream().allMatch(p -> p.processAlive() && p.health().equals("ok"));
+            && providers.stream()
+                .allMatch(
+                    p ->
+                        p.state().equals(STOPPED) || (p.processAlive() && p.health().equals("ok")));
     return new Report(layout.dir().toString(), true, healthy, chain, List.copyOf(providers));
+  }
+
+  private static MarketRules rules(MarketClient client) {
+    try {
+      return MarketRules.read(client);
+    } catch (Exception e) {
+      return null;
+    }
   }
 
   private static Provider provider(
       DevnetLayout layout, DevnetInfo.Provider p, HttpClient http, Optional<MarketClient> client) {
     boolean alive = DetachedProcess.alive(p.pid(), layout.nodeMarker(p.name()));
-    String health = alive ? DevnetUp.health(http, p.adminUrl()).orElse("ok") : "not running";
+    String state = alive ? RUNNING : p.pid() == 0 ? STOPPED : EXITED;
+    String health = alive ? NodeProcesses.health(http, p.adminUrl()).orElse("ok") : "not running";
     boolean registered = false;
     String stake = null;
     String free = null;
@@ -165,6 +191,7 @@ public final class DevnetStatus {
         p.multiaddr(),
         p.adminUrl(),
         p.pid(),
+        state,
         alive,
         health,
         registered,

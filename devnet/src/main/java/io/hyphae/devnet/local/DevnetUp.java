@@ -23,10 +23,6 @@ import io.hyphae.protocol.peer.PeerId;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigInteger;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,9 +36,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Keys;
 import org.web3j.crypto.Wallet;
@@ -74,7 +67,13 @@ public final class DevnetUp {
   public static final BigInteger DEFAULT_PRICE_WEI = BigInteger.TEN.pow(12);
 
   private static final Duration ANVIL_START = Duration.ofSeconds(30);
-  private static final Duration NODE_START = Duration.ofSeconds(120);
+
+  /**
+   * How often the nodes poll the chain's logs: 250 ms, so a node sees its assignment (and a
+   * committee member its challenge) quickly on a chain that mines a block per transaction.
+   */
+  static final int NODE_POLL_INTERVAL_MS = 250;
+
   private static final Duration RPC_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration POLL = Duration.ofMillis(100);
   private static final Duration STOP_GRACE = Duration.ofSeconds(10);
@@ -178,13 +177,8 @@ public final class DevnetUp {
               + options.port()
               + " on 127.0.0.1 is taken (another chain or devnet?): choose another with --port");
     }
-    Path nodeJar = hyphaeRoot.resolve("node/target/hyphae-node.jar");
-    if (!Files.isRegularFile(nodeJar)) {
-      throw new DevnetException(
-          "the node application is not built ("
-              + nodeJar
-              + " is missing): run ./hyphae once, or ./mvnw -pl devnet -am -DskipTests package");
-    }
+    NodeProcesses nodes = new NodeProcesses(hyphaeRoot, layout, environment, out);
+    nodes.nodeJar();
 
     String password = password();
     DevnetAccounts accounts = new DevnetAccounts();
@@ -221,7 +215,7 @@ public final class DevnetUp {
         throw new DevnetException(
             "anvil reports chain id " + chain.chainId() + ", expected " + CHAIN_ID);
       }
-      Deployment deployment = deployOrReuse(chain, accounts, resume);
+      Deployment deployment = deployOrReuse(chain, accounts, resume, options.providers());
       Map<String, String> contracts = new LinkedHashMap<>();
       contracts.put("ProviderRegistry", Keys.toChecksumAddress(deployment.registry()));
       contracts.put("JobMarket", Keys.toChecksumAddress(deployment.market()));
@@ -249,8 +243,10 @@ public final class DevnetUp {
       for (PendingProvider p : pending) {
         int p2pPort = ports.next();
         int adminPort = ports.next();
-        Path config = writeNodeConfig(p.index(), rpcUrl, deployment, options, p2pPort, adminPort);
-        long pid = startNode(p.index(), config, nodeJar);
+        writeNodeConfig(p.index(), rpcUrl, deployment, options, p2pPort, adminPort);
+        String name = DevnetLayout.providerName(p.index());
+        long pid = nodes.start(p.index());
+        remember(new Started(name, pid, nodeMarker(name)));
         providers.add(
             new DevnetInfo.Provider(
                 DevnetLayout.providerName(p.index()),
@@ -266,7 +262,7 @@ public final class DevnetUp {
         info.write(layout.devnetJson());
       }
       for (DevnetInfo.Provider provider : providers) {
-        awaitHealthy(provider);
+        nodes.awaitHealthy(provider);
       }
     }
     Duration took = Duration.between(begin, Instant.now());
@@ -432,7 +428,7 @@ public final class DevnetUp {
     Instant deadline = Instant.now().plus(ANVIL_START);
     ProcessHandle handle = ProcessHandle.of(pid).orElse(null);
     while (true) {
-      if (handle == null || exitsWithin(handle, POLL)) {
+      if (handle == null || NodeProcesses.exitsWithin(handle, POLL)) {
         throw new DevnetException(
             "anvil exited while starting; the end of " + layout.anvilLog() + ":\n" + anvilTail());
       }
@@ -458,8 +454,10 @@ public final class DevnetUp {
     return String.join("\n", LogTail.lastLines(layout.anvilLog(), 15));
   }
 
-  private Deployment deployOrReuse(ChainConnection chain, DevnetAccounts accounts, boolean resume)
+  private Deployment deployOrReuse(
+      ChainConnection chain, DevnetAccounts accounts, boolean resume, int providers)
       throws IOException {
+    MarketConfig rules = MarketRules.forProviders(providers);
     if (resume && Files.isRegularFile(layout.deployment())) {
       Deployment saved = Deployment.read(layout.deployment());
       if (saved.chainId() == CHAIN_ID
@@ -468,19 +466,45 @@ public final class DevnetUp {
         out.printf(
             "Reusing the contracts: ProviderRegistry %s, JobMarket %s%n",
             saved.registry(), saved.market());
+        warnIfOtherRules(chain, accounts, saved, MarketRules.of(rules), providers);
         return saved;
       }
     }
     out.println("Deploying ProviderRegistry and JobMarket...");
     TransactionSender deployer = new TransactionSender(chain, accounts.account(0), RPC_TIMEOUT);
-    Deployment deployment =
-        new MarketDeployer(deployer).deploy(MarketConfig.devnetDefaults()).deployment();
+    Deployment deployment = new MarketDeployer(deployer).deploy(rules).deployment();
     deployment.write(layout.deployment());
     KeystoreFiles.writeAtomically(
         layout.contractsVersion(), contractsVersion().getBytes(StandardCharsets.UTF_8));
     out.printf(
-        "  ProviderRegistry %s%n  JobMarket %s%n", deployment.registry(), deployment.market());
+        "  ProviderRegistry %s%n  JobMarket %s%n  market rules: %s%n",
+        deployment.registry(), deployment.market(), MarketRules.of(rules).describe());
     return deployment;
+  }
+
+  /** A resumed chain keeps the rules it was deployed with: say so when they differ from now. */
+  private void warnIfOtherRules(
+      ChainConnection chain,
+      DevnetAccounts accounts,
+      Deployment deployment,
+      MarketRules wanted,
+      int providers) {
+    MarketRules onChain;
+    try {
+      onChain =
+          MarketRules.read(
+              new MarketClient(
+                  new TransactionSender(chain, accounts.account(0), RPC_TIMEOUT), deployment));
+    } catch (Exception e) {
+      throw new DevnetException("cannot read the market's rules: " + describe(e), e);
+    }
+    out.printf("  market rules: %s%n", onChain.describe());
+    if (!onChain.equals(wanted)) {
+      out.printf(
+          "  note: a devnet of %d providers would deploy with %s; use --fresh for a new chain"
+              + " with those rules%n",
+          providers, wanted.describe());
+    }
   }
 
   /**
@@ -545,6 +569,7 @@ public final class DevnetUp {
             + ",ProviderRegistry="
             + Keys.toChecksumAddress(deployment.registry()));
     values.put(NodeOption.CONFIRMATIONS, "0");
+    values.put(NodeOption.POLL_INTERVAL_MS, Integer.toString(NODE_POLL_INTERVAL_MS));
     values.put(NodeOption.P2P_PORT, Integer.toString(p2pPort));
     values.put(NodeOption.ADMIN_HOST, "127.0.0.1");
     values.put(NodeOption.ADMIN_PORT, Integer.toString(adminPort));
@@ -569,113 +594,6 @@ public final class DevnetUp {
                 + NodeConfigLoader.formatFile(values))
             .getBytes(StandardCharsets.UTF_8));
     return file;
-  }
-
-  private long startNode(int index, Path config, Path nodeJar) throws IOException {
-    String name = DevnetLayout.providerName(index);
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> command =
-        List.of(
-            java.toString(),
-            "-Xmx1g",
-            "-XX:+UseSerialGC",
-            "-Dhyphae.root=" + hyphaeRoot,
-            "-Dlogback.configurationFile=" + hyphaeRoot.resolve("tools/logback.xml"),
-            "-jar",
-            nodeJar.toString(),
-            "run",
-            "--config",
-            config.toString());
-    long pid =
-        DetachedProcess.start(command, layout.nodeLog(index), layout.providerDir(index), nodeEnv());
-    remember(new Started(name, pid, nodeMarker(name)));
-    out.printf("Started %s (pid %d), log %s%n", name, pid, layout.nodeLog(index));
-    return pid;
-  }
-
-  /**
-   * The node's environment: ours without {@code HYPHAE_*} variables, which would override the
-   * config file the devnet wrote (flags > environment > file), except the log level.
-   */
-  private Map<String, String> nodeEnv() {
-    Map<String, String> env = new LinkedHashMap<>();
-    environment.forEach(
-        (key, value) -> {
-          if (!key.startsWith("HYPHAE_") || key.equals("HYPHAE_LOG_LEVEL")) {
-            env.put(key, value);
-          }
-        });
-    return env;
-  }
-
-  private void awaitHealthy(DevnetInfo.Provider provider) {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    Instant deadline = Instant.now().plus(NODE_START);
-    ProcessHandle handle = ProcessHandle.of(provider.pid()).orElse(null);
-    String last = "no answer yet";
-    while (true) {
-      if (handle == null || exitsWithin(handle, POLL)) {
-        throw new DevnetException(
-            provider.name()
-                + " exited while starting; the end of "
-                + provider.logFile()
-                + ":\n"
-                + String.join("\n", LogTail.lastLines(Path.of(provider.logFile()), 15)));
-      }
-      Optional<String> answer = health(http, provider.adminUrl());
-      if (answer.isEmpty()) {
-        out.printf("  %s healthy (%s/healthz)%n", provider.name(), provider.adminUrl());
-        return;
-      }
-      last = answer.get();
-      if (Instant.now().isAfter(deadline)) {
-        throw new DevnetException(
-            provider.name()
-                + " was not healthy within "
-                + NODE_START.toSeconds()
-                + " s ("
-                + last
-                + "); the end of "
-                + provider.logFile()
-                + ":\n"
-                + String.join("\n", LogTail.lastLines(Path.of(provider.logFile()), 15)));
-      }
-    }
-  }
-
-  /** Empty when {@code /healthz} answers 200; else what it answered. */
-  static Optional<String> health(HttpClient http, String adminUrl) {
-    try {
-      HttpResponse<String> response =
-          http.send(
-              HttpRequest.newBuilder(URI.create(adminUrl + "/healthz"))
-                  .timeout(Duration.ofSeconds(3))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      return response.statusCode() == 200
-          ? Optional.empty()
-          : Optional.of("HTTP " + response.statusCode() + ": " + response.body().strip());
-    } catch (IOException e) {
-      return Optional.of("unreachable: " + e.getClass().getSimpleName());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.of("interrupted");
-    }
-  }
-
-  /** Waits up to {@code timeout} for the process to exit: the bounded pause between polls. */
-  static boolean exitsWithin(ProcessHandle handle, Duration timeout) {
-    try {
-      handle.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      return true;
-    } catch (TimeoutException e) {
-      return false;
-    } catch (ExecutionException e) {
-      return !handle.isAlive();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new DevnetException("interrupted", e);
-    }
   }
 
   // ---------------------------------------------------------------- failure

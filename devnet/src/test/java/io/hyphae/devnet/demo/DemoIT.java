@@ -3,13 +3,11 @@ package io.hyphae.devnet.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hyphae.contracts.config.DevnetInfo;
-import io.hyphae.devnet.local.DetachedProcess;
 import io.hyphae.devnet.local.DevnetLayout;
+import io.hyphae.devnet.testing.LocalInference;
+import io.hyphae.devnet.testing.TestProcesses;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +31,7 @@ class DemoIT {
 
   @AfterEach
   void stopEverythingLeft() {
-    processesUnder(temp).forEach(ProcessHandle::destroyForcibly);
+    TestProcesses.under(temp).forEach(ProcessHandle::destroyForcibly);
   }
 
   @Test
@@ -43,7 +41,8 @@ class DemoIT {
     DevnetLayout layout = new DevnetLayout(temp.resolve("devnet"));
     WalletJobSubmission wallet = new WalletJobSubmission(ROOT, out);
 
-    Demo.Result result = new Demo(ROOT, layout, System.getenv(), out, wallet).run(freePort());
+    Demo.Result result =
+        new Demo(ROOT, layout, System.getenv(), out, wallet).run(TestProcesses.freePort());
 
     String text = printed.toString(StandardCharsets.UTF_8);
     DevnetInfo devnet = result.devnet();
@@ -72,7 +71,7 @@ class DemoIT {
           .contains("Balances");
       assertThat(text.lines().filter(l -> l.contains(", Finalized, paid ")))
           .hasSize(Demo.PROVIDERS);
-      assertSameAsLocalInference(rows, output);
+      LocalInference.assertSameAsLocalInference(rows, output, List.of(0, 166, 167, 500, 833, 999));
     }
 
     assertThat(ProcessHandle.of(devnet.anvilPid()).map(ProcessHandle::isAlive))
@@ -81,63 +80,6 @@ class DemoIT {
       assertThat(ProcessHandle.of(p.pid()).map(ProcessHandle::isAlive))
           .isNotEqualTo(Optional.of(true));
     }
-    assertThat(processesUnder(temp)).isEmpty();
-  }
-
-  /**
-   * The market's results are the bytes a local run of the same model and profile gives: spot rows
-   * from every shard, each run here on its own (cpu-det-v1 gives a row the same bytes in any shard
-   * or batch).
-   */
-  private static void assertSameAsLocalInference(List<String> input, List<String> output)
-      throws Exception {
-    com.fasterxml.jackson.databind.ObjectMapper json =
-        new com.fasterxml.jackson.databind.ObjectMapper();
-    io.hyphae.node.model.ModelRegistry registry = new io.hyphae.node.model.ModelRegistry();
-    io.hyphae.node.model.Model model =
-        registry.loadBuiltIn(io.hyphae.node.model.ModelRegistry.DEFAULT_MODEL);
-    List<Integer> spots = List.of(0, 166, 167, 500, 833, 999);
-    List<String> texts = new java.util.ArrayList<>();
-    for (int row : spots) {
-      texts.add(json.readTree(input.get(row)).path("text").asText());
-    }
-    try (io.hyphae.node.inference.OnnxInferenceEngine engine =
-        new io.hyphae.node.inference.OnnxInferenceEngine(
-            registry, io.hyphae.node.inference.EngineConfig.defaults())) {
-      io.hyphae.node.inference.ShardResult local =
-          engine
-              .submit(
-                  io.hyphae.node.inference.ShardRequest.of(
-                      model.id(),
-                      io.hyphae.node.inference.ExecutionProfile.CPU_DET_V1,
-                      new io.hyphae.protocol.commitment.ShardInput.Texts(0, texts)))
-              .result()
-              .get(120, java.util.concurrent.TimeUnit.SECONDS);
-      var embeddings = (io.hyphae.protocol.commitment.ShardOutput.Embeddings) local.output();
-      for (int i = 0; i < spots.size(); i++) {
-        var line = json.readTree(output.get(spots.get(i)));
-        assertThat(line.path("row").asInt()).isEqualTo(spots.get(i));
-        float[] remote = new float[line.path("embedding").size()];
-        for (int d = 0; d < remote.length; d++) {
-          remote[d] = (float) line.path("embedding").get(d).asDouble();
-        }
-        assertThat(remote).as("row " + spots.get(i)).containsExactly(embeddings.row(i));
-      }
-    }
-  }
-
-  private static List<ProcessHandle> processesUnder(Path dir) {
-    return ProcessHandle.allProcesses()
-        .filter(ProcessHandle::isAlive)
-        .filter(
-            h -> DetachedProcess.commandLine(h).map(c -> c.contains(dir.toString())).orElse(false))
-        .toList();
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      return socket.getLocalPort();
-    }
+    assertThat(TestProcesses.under(temp)).isEmpty();
   }
 }

@@ -49,6 +49,7 @@ class WalletJobSubmissionTest {
         .containsSubsequence("--out", "/d/out.jsonl")
         .containsSubsequence("--password-file", "/d/password")
         .containsSubsequence("--input", "/d/in.jsonl")
+        .containsSubsequence("--bid-window", "5")
         .containsSubsequence("--max-price", WalletJobSubmission.MAX_PRICE_WEI.toString());
   }
 }

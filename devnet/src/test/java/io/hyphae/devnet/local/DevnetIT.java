@@ -6,11 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hyphae.contracts.config.DevnetInfo;
-import io.hyphae.devnet.DevnetMain;
+import io.hyphae.devnet.testing.DevnetCli;
+import io.hyphae.devnet.testing.TestProcesses;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -30,7 +29,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code devnet up/status/logs/down} for real: anvil and two node processes in a temp dir. */
 class DevnetIT {
@@ -46,13 +44,13 @@ class DevnetIT {
   @AfterEach
   void stopEverythingLeft() {
     // Backup for a failed assertion: nothing the test started may outlive it.
-    processesUnder(temp).forEach(DevnetIT::kill);
+    TestProcesses.killAllUnder(temp);
   }
 
   @Test
   void upStatusLogsDownRunAndStopARealDevnet() throws Exception {
     DevnetLayout layout = new DevnetLayout(temp.resolve("devnet"));
-    int port = freePort();
+    int port = TestProcesses.freePort();
     DevnetInfo info =
         new DevnetUp(ROOT, layout, System.getenv(), out)
             .up(
@@ -93,7 +91,7 @@ class DevnetIT {
         .isInstanceOf(DevnetException.class)
         .hasMessageContaining("a devnet is already running in " + layout.dir());
 
-    Run status = devnet("status", "--json", "--dir", layout.dir().toString());
+    DevnetCli.Run status = DevnetCli.run("status", "--json", "--dir", layout.dir().toString());
     assertThat(status.code()).as(status.err()).isZero();
     JsonNode report = new ObjectMapper().readTree(status.out());
     assertThat(report.path("healthy").asBoolean()).as(status.out()).isTrue();
@@ -107,13 +105,14 @@ class DevnetIT {
       assertThat(p.path("health").asText()).isEqualTo("ok");
     }
 
-    Run logs = devnet("logs", "provider-2", "--lines", "20", "--dir", layout.dir().toString());
+    DevnetCli.Run logs =
+        DevnetCli.run("logs", "provider-2", "--lines", "20", "--dir", layout.dir().toString());
     assertThat(logs.code()).as(logs.err()).isZero();
     assertThat(logs.out()).contains("==> provider-2").contains("running");
-    Run allLogs = devnet("logs", "--dir", layout.dir().toString());
+    DevnetCli.Run allLogs = DevnetCli.run("logs", "--dir", layout.dir().toString());
     assertThat(allLogs.out()).contains("==> anvil").contains("==> provider-1");
 
-    Run down = devnet("down", "--dir", layout.dir().toString());
+    DevnetCli.Run down = DevnetCli.run("down", "--dir", layout.dir().toString());
     assertThat(down.code()).as(down.err()).isZero();
     assertThat(down.out()).contains("anvil (pid " + written.anvilPid() + ") stopped");
     assertThat(ProcessHandle.of(written.anvilPid()).map(ProcessHandle::isAlive))
@@ -122,15 +121,15 @@ class DevnetIT {
       assertThat(ProcessHandle.of(p.pid()).map(ProcessHandle::isAlive))
           .isNotEqualTo(java.util.Optional.of(true));
     }
-    assertThat(processesUnder(temp)).isEmpty();
+    assertThat(TestProcesses.under(temp)).isEmpty();
     assertThat(layout.devnetJson()).doesNotExist();
     assertThat(layout.anvilState()).as("anvil saves its state on SIGTERM").isRegularFile();
 
-    Run stopped = devnet("status", "--dir", layout.dir().toString());
+    DevnetCli.Run stopped = DevnetCli.run("status", "--dir", layout.dir().toString());
     assertThat(stopped.code()).isEqualTo(1);
     assertThat(stopped.out()).contains("No devnet running");
 
-    Run clean = devnet("down", "--clean", "--dir", layout.dir().toString());
+    DevnetCli.Run clean = DevnetCli.run("down", "--clean", "--dir", layout.dir().toString());
     assertThat(clean.code()).as(clean.err()).isZero();
     assertThat(layout.dir()).doesNotExist();
   }
@@ -147,14 +146,18 @@ class DevnetIT {
                 new DevnetUp(ROOT, layout, environment, out)
                     .up(
                         new DevnetUp.Options(
-                            2, freePort(), BigInteger.ONE, List.of("all-minilm-l6-v2-q"), false)))
+                            2,
+                            TestProcesses.freePort(),
+                            BigInteger.ONE,
+                            List.of("all-minilm-l6-v2-q"),
+                            false)))
         .isInstanceOf(DevnetException.class)
         .hasMessageContaining("exited while starting")
         .hasMessageContaining("NoSuchHyphaeTestFlag")
         .hasMessageContaining("stopped what it had started")
         .hasMessageContaining("anvil pid");
 
-    assertThat(processesUnder(temp)).isEmpty();
+    assertThat(TestProcesses.under(temp)).isEmpty();
     assertThat(layout.devnetJson()).doesNotExist();
   }
 
@@ -176,52 +179,7 @@ class DevnetIT {
           .isInstanceOf(DevnetException.class)
           .hasMessageContaining("port " + taken.getLocalPort() + " on 127.0.0.1 is taken");
     }
-    assertThat(processesUnder(temp)).isEmpty();
+    assertThat(TestProcesses.under(temp)).isEmpty();
     assertThat(layout.devnetJson()).doesNotExist();
-  }
-
-  record Run(int code, String out, String err) {}
-
-  private static Run devnet(String... args) {
-    // The commands print through System.out (down) and picocli's writer (status, logs), which
-    // wraps System.out when first used: capture System.out for both.
-    PrintStream savedOut = System.out;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    StringWriter err = new StringWriter();
-    int code;
-    try {
-      System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-      CommandLine cli = DevnetMain.commandLine();
-      cli.setErr(new PrintWriter(err, true));
-      code = cli.execute(args);
-      System.out.flush();
-    } finally {
-      System.setOut(savedOut);
-    }
-    return new Run(code, captured.toString(StandardCharsets.UTF_8), err.toString());
-  }
-
-  private static List<ProcessHandle> processesUnder(Path dir) {
-    String marker = dir.toString();
-    return ProcessHandle.allProcesses()
-        .filter(ProcessHandle::isAlive)
-        .filter(h -> DetachedProcess.commandLine(h).map(c -> c.contains(marker)).orElse(false))
-        .toList();
-  }
-
-  private static void kill(ProcessHandle handle) {
-    handle.destroyForcibly();
-    try {
-      handle.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
-    } catch (Exception e) {
-      // Reported by the assertion that found it.
-    }
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      return socket.getLocalPort();
-    }
   }
 }

@@ -303,6 +303,7 @@ public final class SubmitFlow {
     }
 
     // ---- settle
+    BigInteger paidBack = BigInteger.ZERO;
     if (options.waitForSettlement()) {
       Set<Integer> hold = new HashSet<>(suspect.keySet());
       hold.addAll(demanded.keySet());
@@ -319,7 +320,7 @@ public final class SubmitFlow {
       for (Assignment a : demanded.values()) {
         claimWithheld(market, jobId, a);
       }
-      withdrawAll(market);
+      paidBack = paidBack.add(withdrawAll(market));
       phase("settle");
     }
     JobLedger ledger = ledger(market, jobId);
@@ -332,7 +333,7 @@ public final class SubmitFlow {
     SubmitSummary summary = summary(jobId, ledger, verification, checks, before, after, written);
     if (chosen.size() != shards.size()) {
       // Reclaimed payments and collateral are the requester's: pay them out now.
-      withdrawAll(market);
+      paidBack = paidBack.add(withdrawAll(market));
       record = record.with(JobRecord.State.FAILED, now());
       save();
       throw new JobException(
@@ -340,7 +341,11 @@ public final class SubmitFlow {
               + jobId
               + " is incomplete: "
               + String.join("; ", problems)
-              + " (no output written)");
+              + " (no output written; "
+              + Amounts.eth(paidBack)
+              + " ETH paid back to "
+              + market.account()
+              + ": unused escrow, and the payment and collateral of reclaimed shards)");
     }
     return summary;
   }
