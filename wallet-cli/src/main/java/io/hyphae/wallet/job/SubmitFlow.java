@@ -54,11 +54,15 @@ public final class SubmitFlow {
   private final PrintWriter progress;
   private final Clock clock;
   private final Map<String, Long> phases = new LinkedHashMap<>();
+  private final Map<String, Long> timeline = new LinkedHashMap<>();
   private final List<String> problems = new ArrayList<>();
   private final SecureRandom random = new SecureRandom();
 
   private JobRecord record;
+  private Instant started;
   private Instant phaseStart;
+  private volatile RequesterSession session;
+  private int resultsSeen;
   private String lastProgress = "";
 
   public SubmitFlow(
@@ -79,7 +83,8 @@ public final class SubmitFlow {
   /** Runs the job; throws {@link JobException} with the reason when it cannot finish. */
   public SubmitSummary run() throws InterruptedException {
     Market market = account.market();
-    phaseStart = clock.instant();
+    started = clock.instant();
+    phaseStart = started;
 
     // ---- prepare: nothing is sent before the input and the funds are known to be good
     List<String> rows = InputRows.read(options.input());
@@ -136,7 +141,9 @@ public final class SubmitFlow {
             peer.peerId().toBytes());
     BigInteger jobId = market.jobId(market.account(), spec);
     RequesterSession session =
-        new RequesterSession(jobId, options.profileHash(), account.eip712(), shards, () -> {});
+        new RequesterSession(
+            jobId, options.profileHash(), account.eip712(), shards, this::sessionChanged);
+    this.session = session;
     peer.serve(session);
     record =
         new JobRecord(
@@ -625,7 +632,15 @@ public final class SubmitFlow {
         before.toString(),
         after.toString(),
         complete && options.out() != null ? options.out().toString() : null,
-        problems);
+        problems,
+        started.toEpochMilli(),
+        timelineCopy());
+  }
+
+  private Map<String, Long> timelineCopy() {
+    synchronized (timeline) {
+      return new LinkedHashMap<>(timeline);
+    }
   }
 
   private void showProgress(RequesterSession session, JobLedger ledger) {
@@ -664,7 +679,27 @@ public final class SubmitFlow {
   private void phase(String name) {
     Instant now = clock.instant();
     phases.put(name, Duration.between(phaseStart, now).toMillis());
+    synchronized (timeline) {
+      timeline.put(name, Duration.between(started, now).toMillis());
+    }
     phaseStart = now;
+  }
+
+  /** Called by the session on the network threads: times the first and the latest result. */
+  private void sessionChanged() {
+    RequesterSession s = session;
+    if (s == null) {
+      return;
+    }
+    synchronized (timeline) {
+      int delivered = s.delivered();
+      if (delivered > resultsSeen) {
+        resultsSeen = delivered;
+        long at = Duration.between(started, clock.instant()).toMillis();
+        timeline.putIfAbsent("firstResult", at);
+        timeline.put("lastResult", at);
+      }
+    }
   }
 
   private void save() {

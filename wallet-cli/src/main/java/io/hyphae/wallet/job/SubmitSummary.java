@@ -8,6 +8,9 @@ import java.util.Map;
  *
  * @param phases milliseconds per phase, in order
  * @param verification "passed", "failed" or "skipped", with {@code checks} saying what was compared
+ * @param startedAt when the job's work began (unix ms; after the key was unlocked)
+ * @param timeline milliseconds from {@code startedAt} to the end of each phase (by its name) and to
+ *     the first and the last shard result accepted ({@code firstResult}, {@code lastResult})
  */
 public record SubmitSummary(
     String jobId,
@@ -21,7 +24,9 @@ public record SubmitSummary(
     String balanceBefore,
     String balanceAfter,
     String out,
-    List<String> problems) {
+    List<String> problems,
+    long startedAt,
+    Map<String, Long> timeline) {
 
   /** Which provider served which shards, and how it ended. */
   public record Served(
