@@ -243,6 +243,11 @@ final class JobCommand implements Runnable {
       List<String> phases = new ArrayList<>();
       s.phases().forEach((k, v) -> phases.add(k + " " + v + " ms"));
       out.println("phases:       " + String.join(", ", phases));
+      if (s.timeline().containsKey("firstResult")) {
+        out.printf(
+            "results in:   first %d ms, last %d ms after the start%n",
+            s.timeline().get("firstResult"), s.timeline().get("lastResult"));
+      }
       out.println("price paid:   " + Amounts.eth(new BigInteger(s.pricePaid())) + " ETH");
       out.println("gas used:     " + s.gasUsed());
       out.println("verification: " + s.verification());

@@ -12,7 +12,13 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Measures Hyphae's parts on this machine.",
-    subcommands = {GasBench.class, InferenceBench.class, P2pBench.class, GossipBench.class})
+    subcommands = {
+      GasBench.class,
+      InferenceBench.class,
+      MarketBench.class,
+      P2pBench.class,
+      GossipBench.class
+    })
 public final class BenchCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

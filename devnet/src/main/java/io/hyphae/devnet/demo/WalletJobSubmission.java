@@ -107,6 +107,21 @@ public final class WalletJobSubmission implements JobSubmission {
     return new Outcome(runWallet(arguments(request), request.timeout(), "job submit"));
   }
 
+  /**
+   * Runs the job with more {@code job submit} options after the request's (e.g. {@code --bid-window
+   * 1 --no-wait}, for the market benchmark).
+   */
+  public Outcome submit(Request request, List<String> moreOptions) {
+    unavailable()
+        .ifPresent(
+            why -> {
+              throw new DevnetException(why);
+            });
+    List<String> arguments = new ArrayList<>(arguments(request));
+    arguments.addAll(moreOptions);
+    return new Outcome(runWallet(arguments, request.timeout(), "job submit"));
+  }
+
   @Override
   public JsonNode market(Path devnetInfo, java.time.Duration timeout) {
     return runWallet(

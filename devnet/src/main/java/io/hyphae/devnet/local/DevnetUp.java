@@ -60,6 +60,12 @@ public final class DevnetUp {
   public static final int MAX_PROVIDERS = 8;
   public static final int REQUESTER_ACCOUNT = 9;
 
+  /**
+   * How often the nodes poll the chain's logs: 200 ms, so a node sees its assignment (and a
+   * committee member its challenge) quickly on a chain that mines a block per transaction.
+   */
+  public static final int NODE_POLL_INTERVAL_MS = 200;
+
   /** Each provider's stake: 100 ETH, far above the devnet's 1 ETH minimum. */
   public static final BigInteger STAKE_WEI = BigInteger.TEN.pow(20);
 
@@ -67,12 +73,6 @@ public final class DevnetUp {
   public static final BigInteger DEFAULT_PRICE_WEI = BigInteger.TEN.pow(12);
 
   private static final Duration ANVIL_START = Duration.ofSeconds(30);
-
-  /**
-   * How often the nodes poll the chain's logs: 250 ms, so a node sees its assignment (and a
-   * committee member its challenge) quickly on a chain that mines a block per transaction.
-   */
-  static final int NODE_POLL_INTERVAL_MS = 250;
 
   private static final Duration RPC_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration POLL = Duration.ofMillis(100);
@@ -114,6 +114,9 @@ public final class DevnetUp {
   private final DevnetLayout layout;
   private final Map<String, String> environment;
   private final PrintStream out;
+
+  /** Node options written over the devnet's own in every node's config (a benchmark's). */
+  private Map<NodeOption, String> nodeOptions = Map.of();
 
   /** Started by this run, in start order: what a failure stops again. */
   private final List<Started> started = new ArrayList<>();
@@ -556,6 +559,15 @@ public final class DevnetUp {
 
   // ---------------------------------------------------------------- nodes
 
+  /**
+   * Sets node options on top of those the devnet writes (e.g. {@code max-concurrent-shards}); the
+   * node's loader checks them like the rest.
+   */
+  public DevnetUp withNodeOptions(Map<NodeOption, String> options) {
+    this.nodeOptions = Map.copyOf(options);
+    return this;
+  }
+
   private Path writeNodeConfig(
       int index, String rpcUrl, Deployment deployment, Options options, int p2pPort, int adminPort)
       throws IOException {
@@ -578,6 +590,7 @@ public final class DevnetUp {
     values.put(NodeOption.DATA_DIR, layout.providerDir(index).toString());
     values.put(NodeOption.KEYSTORE, layout.providerKeystore(index).toString());
     values.put(NodeOption.PASSWORD_FILE, layout.passwordFile().toString());
+    values.putAll(nodeOptions);
     try {
       // The node's own loader checks the values before a node is started with them.
       NodeConfigLoader.load(values, Map.of(), Optional.empty());

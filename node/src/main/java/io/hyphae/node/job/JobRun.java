@@ -51,9 +51,10 @@ import org.slf4j.LoggerFactory;
  *   <li>ASSIGNED/EXECUTING: for each shard not DONE, fetch its input from the requester, check the
  *       Merkle proof against {@code spec.inputRoot}, run it with the job's profile (engine busy:
  *       try again later) and journal it DONE with its output and input leaf;
- *   <li>deliver each DONE shard's output with its signed receipt until the requester acknowledges
- *       it (journalled per shard), then DELIVERED; if the requester cannot be reached until {@code
- *       commitMargin} before the commit deadline, the node commits anyway (it did the work);
+ *   <li>deliver each DONE shard's output with its signed receipt (first right after it is run, then
+ *       again) until the requester acknowledges it (journalled per shard), then DELIVERED; if the
+ *       requester cannot be reached until {@code commitMargin} before the commit deadline, the node
+ *       commits anyway (it did the work);
  *   <li>DELIVERED: commit the root over the result leaves, then COMMITTED;
  *   <li>COMMITTED: once the wall clock is past the challenge deadline, finalize, then FINALIZED;
  *       while CHALLENGED, wait for the committee (back to COMMITTED, or SLASHED: the job is lost).
@@ -288,7 +289,30 @@ final class JobRun {
         input.input().rowCount(),
         result.elapsed().toMillis(),
         outputHash);
+    deliverNow(
+        job,
+        shard,
+        Map.of(JobData.output(shard), output, JobData.inputLeaf(shard), input.leaf().toArray()));
     return job;
+  }
+
+  /**
+   * One try at delivering a shard as soon as it is done, so that the requester's first result does
+   * not wait for the assignment's last shard; what fails here is delivered by {@link #deliver}.
+   */
+  private void deliverNow(JobRecord job, int shard, Map<String, byte[]> data) throws Exception {
+    try {
+      if (deliverOne(job, shard, data)) {
+        JobEngine.await(
+            e.journal.update(
+                key,
+                List.of(),
+                Optional.empty(),
+                Map.of(JobData.acknowledged(shard), new byte[] {1})));
+      }
+    } catch (Retry r) {
+      LOG.debug("job {} shard {}: delivery after the run: {}", key.jobId(), shard, r.getMessage());
+    }
   }
 
   private Input fetch(int shard) throws Retry {

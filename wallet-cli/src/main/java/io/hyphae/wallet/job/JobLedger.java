@@ -94,7 +94,8 @@ public record JobLedger(
           Assignment a = byIndex.get(r.index());
           if (a != null) {
             byIndex.put(
-                r.index(), a.with(upheld ? Assignment.Status.SLASHED : Assignment.Status.COMMITTED));
+                r.index(),
+                a.with(upheld ? Assignment.Status.SLASHED : Assignment.Status.COMMITTED));
             if (upheld) {
               // The contract credits the requester the assignment's price (withChallenges agrees).
               refunded = refunded.add(a.payment());

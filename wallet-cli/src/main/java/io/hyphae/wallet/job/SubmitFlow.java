@@ -59,11 +59,15 @@ public final class SubmitFlow {
   private final PrintWriter progress;
   private final Clock clock;
   private final Map<String, Long> phases = new LinkedHashMap<>();
+  private final Map<String, Long> timeline = new LinkedHashMap<>();
   private final List<String> problems = new ArrayList<>();
   private final SecureRandom random = new SecureRandom();
 
   private JobRecord record;
+  private Instant started;
   private Instant phaseStart;
+  private volatile RequesterSession session;
+  private int resultsSeen;
   private String lastProgress = "";
 
   public SubmitFlow(
@@ -86,7 +90,8 @@ public final class SubmitFlow {
   /** Runs the job; throws {@link JobException} with the reason when it cannot finish. */
   public SubmitSummary run() throws InterruptedException {
     Market market = account.market();
-    phaseStart = clock.instant();
+    started = clock.instant();
+    phaseStart = started;
 
     // ---- prepare: nothing is sent before the input and the funds are known to be good
     List<String> rows = InputRows.read(options.input());
@@ -143,7 +148,9 @@ public final class SubmitFlow {
             peer.peerId().toBytes());
     BigInteger jobId = market.jobId(market.account(), spec);
     RequesterSession session =
-        new RequesterSession(jobId, options.profileHash(), account.eip712(), shards, () -> {});
+        new RequesterSession(
+            jobId, options.profileHash(), account.eip712(), shards, this::sessionChanged);
+    this.session = session;
     peer.serve(session);
     record =
         new JobRecord(
@@ -918,7 +925,15 @@ public final class SubmitFlow {
         after.toString(),
         written ? options.out().toString() : null,
         problems,
-        record.challenges());
+        record.challenges(),
+        started.toEpochMilli(),
+        timelineCopy());
+  }
+
+  private Map<String, Long> timelineCopy() {
+    synchronized (timeline) {
+      return new LinkedHashMap<>(timeline);
+    }
   }
 
   private void showProgress(RequesterSession session, JobLedger ledger) {
@@ -957,7 +972,27 @@ public final class SubmitFlow {
   private void phase(String name) {
     Instant now = clock.instant();
     phases.put(name, Duration.between(phaseStart, now).toMillis());
+    synchronized (timeline) {
+      timeline.put(name, Duration.between(started, now).toMillis());
+    }
     phaseStart = now;
+  }
+
+  /** Called by the session on the network threads: times the first and the latest result. */
+  private void sessionChanged() {
+    RequesterSession s = session;
+    if (s == null) {
+      return;
+    }
+    synchronized (timeline) {
+      int delivered = s.delivered();
+      if (delivered > resultsSeen) {
+        resultsSeen = delivered;
+        long at = Duration.between(started, clock.instant()).toMillis();
+        timeline.putIfAbsent("firstResult", at);
+        timeline.put("lastResult", at);
+      }
+    }
   }
 
   private void save() {

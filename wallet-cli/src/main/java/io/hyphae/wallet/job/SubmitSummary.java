@@ -9,6 +9,9 @@ import java.util.Map;
  * @param phases milliseconds per phase, in order
  * @param verification "passed", "failed" or "skipped", with {@code checks} saying what was compared
  * @param challenges the challenges of shards that failed a spot check, as the job file has them
+ * @param startedAt when the job's work began (unix ms; after the key was unlocked)
+ * @param timeline milliseconds from {@code startedAt} to the end of each phase (by its name) and to
+ *     the first and the last shard result accepted ({@code firstResult}, {@code lastResult})
  */
 public record SubmitSummary(
     String jobId,
@@ -23,7 +26,9 @@ public record SubmitSummary(
     String balanceAfter,
     String out,
     List<String> problems,
-    List<JobRecord.ChallengeJson> challenges) {
+    List<JobRecord.ChallengeJson> challenges,
+    long startedAt,
+    Map<String, Long> timeline) {
 
   /**
    * True when the requester got what it paid for: the spot checks did not fail, or every assignment
