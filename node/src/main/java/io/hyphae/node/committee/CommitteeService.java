@@ -10,8 +10,10 @@ import io.hyphae.node.chain.ChainAccess;
 import io.hyphae.node.chain.MarketEventHandler;
 import io.hyphae.node.inference.InferenceEngine;
 import io.hyphae.node.job.Capabilities;
+import io.hyphae.node.job.StopSignal;
 import io.hyphae.node.journal.CommitteeDuty;
 import io.hyphae.node.journal.CommitteeJournal;
+import io.hyphae.node.journal.JobJournal;
 import io.hyphae.node.journal.JournalException;
 import io.hyphae.node.p2p.NodeIdentity;
 import io.hyphae.protocol.job.JobProtocols;
@@ -30,11 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -58,7 +56,6 @@ public final class CommitteeService implements MarketEventHandler, AutoCloseable
   /** Evidence messages checked at once (the protocol's inbound limit); more are answered BUSY. */
   static final int MAX_CHECKS = 16;
 
-  static final Duration JOURNAL_TIMEOUT = Duration.ofSeconds(30);
   private static final Logger LOG = LoggerFactory.getLogger(CommitteeService.class);
 
   /**
@@ -113,7 +110,7 @@ public final class CommitteeService implements MarketEventHandler, AutoCloseable
   final Timing timing;
   private final Map<BigInteger, DutyRun> active = new ConcurrentHashMap<>();
   private final Semaphore checks = new Semaphore(MAX_CHECKS);
-  private final CountDownLatch stopping = new CountDownLatch(1);
+  private final StopSignal stop = new StopSignal();
 
   final AtomicLong challengesSeen = new AtomicLong();
   final AtomicLong duties = new AtomicLong();
@@ -206,7 +203,8 @@ public final class CommitteeService implements MarketEventHandler, AutoCloseable
       if (duty.get().step() != CommitteeDuty.Step.REVEALED) {
         dutiesMissed.incrementAndGet();
       }
-      await(journal.saveDuty(duty.get().at(CommitteeDuty.Step.DONE, "resolved on chain")));
+      JobJournal.await(
+          journal.saveDuty(duty.get().at(CommitteeDuty.Step.DONE, "resolved on chain")));
     }
   }
 
@@ -231,7 +229,7 @@ public final class CommitteeService implements MarketEventHandler, AutoCloseable
             Optional.empty(),
             "");
     try {
-      duty = await(journal.saveDuty(duty));
+      duty = JobJournal.await(journal.saveDuty(duty));
       duties.incrementAndGet();
       LOG.info(
           "challenge {}: drawn for the committee on job {} shard {} (challenger {}); votes"
@@ -259,7 +257,7 @@ public final class CommitteeService implements MarketEventHandler, AutoCloseable
   }
 
   private Optional<CommitteeDuty> journalled(BigInteger challengeId) throws Exception {
-    return await(journal.duty(chainId, market, challengeId));
+    return JobJournal.await(journal.duty(chainId, market, challengeId));
   }
 
   // ---------------------------------------------------------------- evidence
@@ -375,7 +373,7 @@ public final class CommitteeService implements MarketEventHandler, AutoCloseable
   /** Restarts every open duty in the journal; returns how many were started. */
   public int resume() throws Exception {
     int started = 0;
-    for (CommitteeDuty duty : await(journal.openDuties(MAX_ACTIVE_DUTIES))) {
+    for (CommitteeDuty duty : JobJournal.await(journal.openDuties(MAX_ACTIVE_DUTIES))) {
       if (start(duty) != null) {
         started++;
       }
@@ -417,34 +415,19 @@ public final class CommitteeService implements MarketEventHandler, AutoCloseable
     return created;
   }
 
-  /** Waits up to {@code d}; true when the service is stopping (the caller should give up). */
+  /** Waits up to {@code d}; true when stopping (the caller should give up). */
   boolean pause(Duration d) {
-    try {
-      return stopping.await(Math.max(1, d.toMillis()), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return true;
-    }
+    return stop.pause(d);
   }
 
   boolean isStopping() {
-    return stopping.getCount() == 0;
-  }
-
-  static <T> T await(CompletableFuture<T> f) throws Exception {
-    try {
-      return f.get(JOURNAL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof Exception c ? c : e;
-    } catch (TimeoutException e) {
-      throw new JournalException("no answer within " + JOURNAL_TIMEOUT, e);
-    }
+    return stop.isStopping();
   }
 
   /** Stops every duty (they resume from the journal next time) and waits for them briefly. */
   @Override
   public void close() {
-    stopping.countDown();
+    stop.stop();
     long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     for (DutyRun run : List.copyOf(active.values())) {
       run.awaitEnd(Duration.ofNanos(Math.max(1, until - System.nanoTime())));

@@ -16,6 +16,7 @@ import io.hyphae.node.job.Capabilities;
 import io.hyphae.node.journal.CommitteeDuty;
 import io.hyphae.node.journal.CommitteeDuty.Step;
 import io.hyphae.node.journal.CommitteeJournal;
+import io.hyphae.node.journal.JobJournal;
 import io.hyphae.protocol.commitment.Bytes32;
 import io.hyphae.protocol.proto.JobProto;
 import io.hyphae.protocol.proto.JobProto.Refusal.Code;
@@ -116,7 +117,7 @@ final class DutyRun {
               Code.INVALID, "the commit deadline " + d.commitDeadline() + " has passed"));
     }
     try {
-      CommitteeService.await(
+      JobJournal.await(
           s.journal.saveEvidence(d.chainId(), d.market(), d.challengeId(), input, output));
     } catch (Exception e) {
       return CommitteeService.refusal(Code.BUSY, "cannot keep the evidence now: " + e.getMessage());
@@ -174,7 +175,7 @@ final class DutyRun {
       restoreEvidence();
       Decision decision = decide();
       CommitteeDuty.Vote vote = new CommitteeDuty.Vote(decision.upheld(), salt());
-      duty = CommitteeService.await(s.journal.saveDuty(duty.voted(vote, decision.reason())));
+      duty = JobJournal.await(s.journal.saveDuty(duty.voted(vote, decision.reason())));
       LOG.info(
           "challenge {}: votes {}: {}",
           duty.challengeId(),
@@ -200,8 +201,7 @@ final class DutyRun {
   /** Evidence accepted before a restart, from the journal (checked again all the same). */
   private void restoreEvidence() throws Exception {
     Optional<CommitteeJournal.StoredEvidence> kept =
-        CommitteeService.await(
-            s.journal.evidence(duty.chainId(), duty.market(), duty.challengeId()));
+        JobJournal.await(s.journal.evidence(duty.chainId(), duty.market(), duty.challengeId()));
     if (kept.isPresent()
         && Evidence.check(duty, duty.challenger(), kept.get().input(), kept.get().output())
             instanceof Evidence.Valid valid) {
@@ -227,7 +227,7 @@ final class DutyRun {
   }
 
   private CommitteeDuty save(Step step, String note) throws Exception {
-    return CommitteeService.await(s.journal.saveDuty(duty.at(step, note)));
+    return JobJournal.await(s.journal.saveDuty(duty.at(step, note)));
   }
 
   /** Ends the duty without a revealed vote. */

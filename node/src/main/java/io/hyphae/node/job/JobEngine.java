@@ -12,7 +12,6 @@ import io.hyphae.node.journal.JobJournal;
 import io.hyphae.node.journal.JobKey;
 import io.hyphae.node.journal.JobRecord;
 import io.hyphae.node.journal.JobState;
-import io.hyphae.node.journal.JournalException;
 import io.hyphae.protocol.multiaddr.Multiaddr;
 import io.hyphae.protocol.peer.PeerId;
 import java.math.BigInteger;
@@ -23,12 +22,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -48,7 +42,6 @@ public final class JobEngine implements MarketEventHandler, AutoCloseable {
   /** The most jobs run at once; beyond it a job waits in the journal for the next resume. */
   static final int MAX_ACTIVE_JOBS = 1024;
 
-  static final Duration JOURNAL_TIMEOUT = Duration.ofSeconds(30);
   private static final Logger LOG = LoggerFactory.getLogger(JobEngine.class);
 
   /** How long steps wait between tries, and how long before the deadline delivery gives up. */
@@ -71,7 +64,7 @@ public final class JobEngine implements MarketEventHandler, AutoCloseable {
   private final Consumer<BigInteger> onSettled;
   final Fault fault;
   final ReentrantLock transactions = new ReentrantLock();
-  private final CountDownLatch stopping = new CountDownLatch(1);
+  private final StopSignal stop = new StopSignal();
   private final Map<JobKey, JobRun> active = new ConcurrentHashMap<>();
   private final Map<JobKey, JobState> states = new ConcurrentHashMap<>();
   final AtomicLong shardsExecuted = new AtomicLong();
@@ -168,9 +161,9 @@ public final class JobEngine implements MarketEventHandler, AutoCloseable {
   /** An assignment of ours: journal it (once) and run it. */
   void assigned(Assignment a) throws Exception {
     JobKey key = key(a.jobId());
-    Optional<JobRecord> known = await(journal.find(key));
+    Optional<JobRecord> known = JobJournal.await(journal.find(key));
     if (known.isPresent() && known.get().state() != JobState.BID) {
-      Map<String, byte[]> data = await(journal.data(key));
+      Map<String, byte[]> data = JobJournal.await(journal.data(key));
       Assignment mine = JobData.decodeAssignment(data.get(JobData.ASSIGNMENT));
       if (mine.index() != a.index()) {
         LOG.warn(
@@ -185,7 +178,7 @@ public final class JobEngine implements MarketEventHandler, AutoCloseable {
     }
     JobData.Posted posted;
     if (known.isPresent()) {
-      Map<String, byte[]> data = await(journal.data(key));
+      Map<String, byte[]> data = JobJournal.await(journal.data(key));
       posted =
           data.containsKey(JobData.SPEC)
               ? JobData.decodePosted(data.get(JobData.SPEC))
@@ -200,7 +193,7 @@ public final class JobEngine implements MarketEventHandler, AutoCloseable {
     List<Multiaddr> addresses =
         link.knownAddresses(PeerId.fromBytes(posted.spec().requesterPeerId()));
     JobRecord record =
-        await(
+        JobJournal.await(
             journal.upsert(
                 key,
                 JobState.ASSIGNED,
@@ -236,9 +229,9 @@ public final class JobEngine implements MarketEventHandler, AutoCloseable {
   private void settled(BigInteger jobId) throws Exception {
     onSettled.accept(jobId);
     JobKey key = key(jobId);
-    Optional<JobRecord> known = await(journal.find(key));
+    Optional<JobRecord> known = JobJournal.await(journal.find(key));
     if (known.isPresent() && known.get().state() == JobState.BID) {
-      await(journal.forget(key));
+      JobJournal.await(journal.forget(key));
       LOG.debug("job {}: not won; forgotten", jobId);
     }
   }
@@ -246,27 +239,28 @@ public final class JobEngine implements MarketEventHandler, AutoCloseable {
   /** Our commit is on chain; the journal catches up if the node stopped before recording it. */
   private void committed(MarketEvent.ResultCommitted e) throws Exception {
     JobKey key = key(e.jobId());
-    Optional<JobRecord> known = await(journal.find(key));
+    Optional<JobRecord> known = JobJournal.await(journal.find(key));
     if (known.isEmpty() || known.get().state() != JobState.DELIVERED) {
       return;
     }
-    Assignment a = JobData.decodeAssignment(await(journal.data(key)).get(JobData.ASSIGNMENT));
+    Assignment a =
+        JobData.decodeAssignment(JobJournal.await(journal.data(key)).get(JobData.ASSIGNMENT));
     if (a.index() != e.index()) {
       return;
     }
     Assignment c = a.with(Assignment.Status.COMMITTED, e.resultRoot(), e.challengeDeadline());
-    await(
+    JobJournal.await(
         journal.upsert(
             key, JobState.COMMITTED, List.of(), Map.of(JobData.ASSIGNMENT, JobData.encode(c))));
   }
 
   /** Our assignment, as the journal holds it, when {@code index} is it. */
   private Optional<Assignment> ours(JobKey key, int index) throws Exception {
-    Optional<JobRecord> known = await(journal.find(key));
+    Optional<JobRecord> known = JobJournal.await(journal.find(key));
     if (known.isEmpty() || known.get().state().isTerminal()) {
       return Optional.empty();
     }
-    byte[] data = await(journal.data(key)).get(JobData.ASSIGNMENT);
+    byte[] data = JobJournal.await(journal.data(key)).get(JobData.ASSIGNMENT);
     if (data == null) {
       return Optional.empty();
     }
@@ -281,8 +275,8 @@ public final class JobEngine implements MarketEventHandler, AutoCloseable {
     if (mine.isEmpty()) {
       return;
     }
-    JobState state = await(journal.find(key)).orElseThrow().state();
-    byte[] resolved = await(journal.data(key)).get(JobData.RESOLVED_CHALLENGE);
+    JobState state = JobJournal.await(journal.find(key)).orElseThrow().state();
+    byte[] resolved = JobJournal.await(journal.data(key)).get(JobData.RESOLVED_CHALLENGE);
     if (state == JobState.CHALLENGED
         || resolved != null && new BigInteger(1, resolved).compareTo(e.challengeId()) >= 0) {
       return; // seen already, or a replay of a challenge already decided
@@ -292,7 +286,7 @@ public final class JobEngine implements MarketEventHandler, AutoCloseable {
       return;
     }
     Assignment a = mine.get().with(Assignment.Status.CHALLENGED);
-    await(
+    JobJournal.await(
         journal.upsert(
             key,
             JobState.CHALLENGED,
@@ -317,12 +311,13 @@ public final class JobEngine implements MarketEventHandler, AutoCloseable {
   private void challengeResolved(MarketEvent.ChallengeResolved e) throws Exception {
     JobKey key = key(e.jobId());
     Optional<Assignment> mine = ours(key, e.index());
-    if (mine.isEmpty() || await(journal.find(key)).orElseThrow().state() != JobState.CHALLENGED) {
+    if (mine.isEmpty()
+        || JobJournal.await(journal.find(key)).orElseThrow().state() != JobState.CHALLENGED) {
       return;
     }
     byte[] resolved = e.challengeId().toByteArray();
     if (e.verdict() == io.hyphae.contracts.market.Challenge.Verdict.UPHELD) {
-      await(
+      JobJournal.await(
           journal.upsert(
               key, JobState.SLASHED, List.of(), Map.of(JobData.RESOLVED_CHALLENGE, resolved)));
       JobRun run = active.get(key);
@@ -340,7 +335,7 @@ public final class JobEngine implements MarketEventHandler, AutoCloseable {
     }
     Assignment a = mine.get().with(Assignment.Status.COMMITTED);
     JobRecord record =
-        await(
+        JobJournal.await(
             journal.upsert(
                 key,
                 JobState.COMMITTED,
@@ -359,7 +354,7 @@ public final class JobEngine implements MarketEventHandler, AutoCloseable {
 
   private void ended(BigInteger jobId, JobState state) throws Exception {
     JobKey key = key(jobId);
-    Optional<JobRecord> known = await(journal.find(key));
+    Optional<JobRecord> known = JobJournal.await(journal.find(key));
     if (known.isEmpty() || known.get().state().isTerminal()) {
       return;
     }
@@ -367,7 +362,7 @@ public final class JobEngine implements MarketEventHandler, AutoCloseable {
       LOG.warn("job {}: chain says {} but the journal has {}", jobId, state, known.get().state());
       return;
     }
-    await(journal.upsert(key, state, List.of()));
+    JobJournal.await(journal.upsert(key, state, List.of()));
     JobRun run = active.get(key);
     if (run != null) {
       run.stop();
@@ -381,7 +376,7 @@ public final class JobEngine implements MarketEventHandler, AutoCloseable {
   /** Resumes every job the journal says the node owes; returns how many were started. */
   public int resume() throws Exception {
     int started = 0;
-    for (JobRecord job : await(journal.pendingJobs(MAX_ACTIVE_JOBS))) {
+    for (JobRecord job : JobJournal.await(journal.pendingJobs(MAX_ACTIVE_JOBS))) {
       recordState(job.key(), job.state());
       if (job.state() != JobState.BID && job.state() != JobState.POSTED) {
         if (start(job)) {
@@ -461,34 +456,19 @@ public final class JobEngine implements MarketEventHandler, AutoCloseable {
     return transactions;
   }
 
-  /** Waits up to {@code d}; true when the engine is stopping (the caller should give up). */
+  /** Waits up to {@code d}; true when stopping (the caller should give up). */
   boolean pause(Duration d) {
-    try {
-      return stopping.await(Math.max(1, d.toMillis()), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return true;
-    }
+    return stop.pause(d);
   }
 
   boolean isStopping() {
-    return stopping.getCount() == 0;
-  }
-
-  static <T> T await(CompletableFuture<T> f) throws Exception {
-    try {
-      return f.get(JOURNAL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof Exception c ? c : e;
-    } catch (TimeoutException e) {
-      throw new JournalException("no answer within " + JOURNAL_TIMEOUT, e);
-    }
+    return stop.isStopping();
   }
 
   /** Stops every run (they resume from the journal next time) and waits for them briefly. */
   @Override
   public void close() {
-    stopping.countDown();
+    stop.stop();
     for (JobRun run : List.copyOf(active.values())) {
       run.stop();
     }

@@ -12,6 +12,7 @@ import io.hyphae.node.inference.InferenceOptions;
 import io.hyphae.node.inference.RunningShard;
 import io.hyphae.node.inference.ShardRequest;
 import io.hyphae.node.inference.ShardResult;
+import io.hyphae.node.journal.JobJournal;
 import io.hyphae.node.journal.JobKey;
 import io.hyphae.node.journal.JobRecord;
 import io.hyphae.node.journal.JobState;
@@ -148,8 +149,8 @@ final class JobRun {
 
   private void drive() throws Exception {
     JobRecord job =
-        JobEngine.await(e.journal.find(key)).orElseThrow(() -> new GiveUp("not in the journal"));
-    Map<String, byte[]> data = JobEngine.await(e.journal.data(key));
+        JobJournal.await(e.journal.find(key)).orElseThrow(() -> new GiveUp("not in the journal"));
+    Map<String, byte[]> data = JobJournal.await(e.journal.data(key));
     if (!data.containsKey(JobData.SPEC) || !data.containsKey(JobData.ASSIGNMENT)) {
       throw new GiveUp("the journal lacks the job's spec or assignment");
     }
@@ -173,7 +174,7 @@ final class JobRun {
       if (halted()) {
         return;
       }
-      job = JobEngine.await(e.journal.update(key, List.of(), Optional.of(JobState.DELIVERED)));
+      job = JobJournal.await(e.journal.update(key, List.of(), Optional.of(JobState.DELIVERED)));
       e.recordState(key, JobState.DELIVERED);
       LOG.info("job {}: DELIVERED", key.jobId());
     }
@@ -183,7 +184,7 @@ final class JobRun {
         return;
       }
     }
-    job = JobEngine.await(e.journal.find(key)).orElseThrow();
+    job = JobJournal.await(e.journal.find(key)).orElseThrow();
     if (job.state() == JobState.COMMITTED || job.state() == JobState.CHALLENGED) {
       finalizeAfterWindow();
     }
@@ -222,7 +223,7 @@ final class JobRun {
       }
     }
     if (!abandoned.isEmpty()) {
-      job = JobEngine.await(e.journal.update(key, abandoned, Optional.empty()));
+      job = JobJournal.await(e.journal.update(key, abandoned, Optional.empty()));
     }
     for (ShardProgress s : job.shards()) {
       if (s.state() == ShardState.DONE) {
@@ -256,7 +257,7 @@ final class JobRun {
   private JobRecord runShard(int shard) throws Exception {
     Input input = fetch(shard);
     e.recordState(key, JobState.EXECUTING);
-    JobEngine.await(
+    JobJournal.await(
         e.journal.update(
             key, List.of(ShardProgress.running(shard)), Optional.of(JobState.EXECUTING)));
     ShardResult result = infer(shard, input.input());
@@ -271,7 +272,7 @@ final class JobRun {
       outputHash = Keccak256.hash(output);
     }
     JobRecord job =
-        JobEngine.await(
+        JobJournal.await(
             e.journal.update(
                 key,
                 List.of(ShardProgress.done(shard, outputHash.toHex())),
@@ -303,7 +304,7 @@ final class JobRun {
   private void deliverNow(JobRecord job, int shard, Map<String, byte[]> data) throws Exception {
     try {
       if (deliverOne(job, shard, data)) {
-        JobEngine.await(
+        JobJournal.await(
             e.journal.update(
                 key,
                 List.of(),
@@ -396,7 +397,7 @@ final class JobRun {
 
   private void deliver(JobRecord job) throws Exception {
     long giveUpAt = assignment.commitDeadline() - e.timing.commitMargin().toSeconds();
-    Map<String, byte[]> data = JobEngine.await(e.journal.data(key));
+    Map<String, byte[]> data = JobJournal.await(e.journal.data(key));
     List<Integer> pending = new ArrayList<>();
     for (ShardProgress s : job.shards()) {
       if (!data.containsKey(JobData.acknowledged(s.shard()))) {
@@ -411,7 +412,7 @@ final class JobRun {
       for (Integer shard : List.copyOf(pending)) {
         try {
           if (deliverOne(job, shard, data)) {
-            JobEngine.await(
+            JobJournal.await(
                 e.journal.update(
                     key,
                     List.of(),
@@ -501,7 +502,7 @@ final class JobRun {
   // ---------------------------------------------------------------- commit and finalize
 
   private void commit(JobRecord job) throws Exception {
-    Map<String, byte[]> data = JobEngine.await(e.journal.data(key));
+    Map<String, byte[]> data = JobJournal.await(e.journal.data(key));
     Map<Long, Bytes32> leaves = new TreeMap<>();
     for (ShardProgress s : job.shards()) {
       Bytes32 inputLeaf = Bytes32.wrap(data.get(JobData.inputLeaf(s.shard())));
@@ -531,7 +532,7 @@ final class JobRun {
       }
     }
     assignment = committed;
-    JobEngine.await(
+    JobJournal.await(
         e.journal.upsert(
             key,
             JobState.COMMITTED,
@@ -574,7 +575,7 @@ final class JobRun {
     int attempt = 0;
     int changed = 0;
     while (true) {
-      JobRecord job = JobEngine.await(e.journal.find(key)).orElseThrow();
+      JobRecord job = JobJournal.await(e.journal.find(key)).orElseThrow();
       if (job.state().isTerminal()) {
         return;
       }
@@ -583,7 +584,7 @@ final class JobRun {
         wait = Duration.ofSeconds(2);
       } else {
         assignment =
-            JobData.decodeAssignment(JobEngine.await(e.journal.data(key)).get(JobData.ASSIGNMENT));
+            JobData.decodeAssignment(JobJournal.await(e.journal.data(key)).get(JobData.ASSIGNMENT));
         if (wallSeconds() <= assignment.challengeDeadline()) {
           long left = assignment.challengeDeadline() + 1 - wallSeconds();
           wait = Duration.ofSeconds(Math.max(1, Math.min(left, 5)));
@@ -624,7 +625,7 @@ final class JobRun {
         return;
       }
     }
-    JobEngine.await(e.journal.upsert(key, JobState.FINALIZED, List.of()));
+    JobJournal.await(e.journal.upsert(key, JobState.FINALIZED, List.of()));
     e.recordState(key, JobState.FINALIZED);
     LOG.info("job {}: FINALIZED, paid {} wei", key.jobId(), assignment.payment());
   }

@@ -1,10 +1,14 @@
 package io.hyphae.node.journal;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Records every job the node owes and how far it got, durably: after a crash or restart, {@link
@@ -14,6 +18,23 @@ import java.util.concurrent.CompletableFuture;
  * JournalException.Busy} when the queue is full).
  */
 public interface JobJournal extends AutoCloseable {
+
+  /** How long a service waits for the journal's answer before giving up on the call. */
+  Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
+
+  /**
+   * Waits for a journal call's answer (at most {@link #ANSWER_TIMEOUT}); the call's own failure is
+   * rethrown as it is.
+   */
+  static <T> T await(CompletableFuture<T> call) throws Exception {
+    try {
+      return call.get(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception c ? c : e;
+    } catch (TimeoutException e) {
+      throw new JournalException("no answer within " + ANSWER_TIMEOUT, e);
+    }
+  }
 
   /** The highest shard index a job may have. */
   int MAX_SHARD_INDEX = 65_535;
