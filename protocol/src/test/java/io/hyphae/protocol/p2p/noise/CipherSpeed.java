@@ -16,8 +16,12 @@ import javax.crypto.spec.SecretKeySpec;
  * ./mvnw -pl protocol test-compile}:
  *
  * <pre>
- * java -cp protocol/target/test-classes:protocol/target/classes io.hyphae.protocol.p2p.noise.CipherSpeed
+ * java --add-modules jdk.incubator.vector \
+ *   -cp protocol/target/test-classes:protocol/target/classes io.hyphae.protocol.p2p.noise.CipherSpeed
  * </pre>
+ *
+ * <p>Without {@code --add-modules} (or with {@code -Dhyphae.noise.simd=false}) the AEAD lines
+ * measure the scalar Poly1305.
  */
 public final class CipherSpeed {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -47,15 +51,30 @@ public final class CipherSpeed {
           chacha.init(Cipher.ENCRYPT_MODE, spec, new ChaCha20ParameterSpec(nonce, 1));
           chacha.update(data, 0, LENGTH, data, 0);
         });
-    Poly1305 mac = new Poly1305();
     byte[] tag = new byte[Poly1305.TAG];
+    Poly1305 scalar = new Poly1305(null);
     report(
-        "our Poly1305",
+        "our Poly1305, scalar",
         () -> {
-          mac.init(key, 0);
-          mac.update(data, 0, LENGTH);
-          mac.finish(tag, 0);
+          scalar.init(key, 0);
+          scalar.update(data, 0, LENGTH);
+          scalar.finish(tag, 0);
         });
+    Poly1305 mac = new Poly1305();
+    if (mac.vectorised()) {
+      report(
+          "our Poly1305, vector lanes",
+          () -> {
+            mac.init(key, 0);
+            mac.update(data, 0, LENGTH);
+            mac.finish(tag, 0);
+          });
+    } else {
+      System.out.println(
+          "(no vector Poly1305 in this JVM: run it with --add-modules "
+              + Poly1305Lanes.MODULE
+              + ")");
+    }
     ChaCha20Poly1305 ours = new ChaCha20Poly1305(key);
     byte[] empty = new byte[0];
     report("our ChaCha20-Poly1305 seal", () -> ours.seal(counter[0]++, empty, data, 0, LENGTH));
