@@ -34,17 +34,26 @@ final class Poly1305 {
   private final byte[] partial = new byte[BLOCK];
   private int partialLength;
   private final Poly1305Lanes lanes;
+  private final boolean afterWarmup;
   private final long[] laneState;
   private boolean lanesKeyed;
 
-  /** Uses the vector lanes where this JVM has them ({@link Poly1305Lanes#create()}). */
+  /**
+   * Uses the vector lanes where this JVM has them ({@link Poly1305Lanes#create()}), once their
+   * warm-up is done ({@link Poly1305Lanes#warm()}).
+   */
   Poly1305() {
-    this(Poly1305Lanes.create().orElse(null));
+    this(Poly1305Lanes.create().orElse(null), true);
   }
 
-  /** With {@code lanes} for long runs of blocks, or scalar code alone when it is null. */
+  /** With {@code lanes} for long runs of blocks from the start, or scalar code alone when null. */
   Poly1305(Poly1305Lanes lanes) {
+    this(lanes, false);
+  }
+
+  private Poly1305(Poly1305Lanes lanes, boolean afterWarmup) {
     this.lanes = lanes;
+    this.afterWarmup = afterWarmup;
     this.laneState = lanes == null ? null : new long[3];
   }
 
@@ -82,7 +91,7 @@ final class Poly1305 {
       partialLength = 0;
     }
     int whole = length & ~(BLOCK - 1);
-    if (lanes != null && whole >= LANES_MIN) {
+    if (lanes != null && whole >= LANES_MIN && (!afterWarmup || Poly1305Lanes.warm())) {
       int wide = whole & ~(Poly1305Lanes.STEP - 1);
       laneBlocks(in, offset, wide);
       offset += wide;

@@ -3,6 +3,8 @@ package io.hyphae.protocol.p2p.noise;
 import java.lang.reflect.Constructor;
 import java.nio.ByteOrder;
 import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Poly1305's block function run over four interleaved chains at once (SIMD), for long runs of whole
@@ -41,10 +43,61 @@ interface Poly1305Lanes {
     if (constructor == null) {
       return Optional.empty();
     }
+    Warmup.start();
+    return Optional.of(newInstance(constructor));
+  }
+
+  private static Poly1305Lanes newInstance(Constructor<?> constructor) {
     try {
-      return Optional.of((Poly1305Lanes) constructor.newInstance());
+      return (Poly1305Lanes) constructor.newInstance();
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("the vector Poly1305 could not be created", e);
+    }
+  }
+
+  /**
+   * Whether the warm-up has run the vector code long enough for C2 to compile it. Until then {@link
+   * Poly1305} computes in scalar code: the Vector API interpreted or in C1 code is tens of times
+   * slower than scalar Poly1305 (a fresh JVM took ~0.9 s longer for its first 4 MiB).
+   */
+  static boolean warm() {
+    return Warmup.done;
+  }
+
+  /** Runs the vector code once per JVM on a daemon thread, off the event loops. */
+  final class Warmup {
+    private static final AtomicBoolean STARTED = new AtomicBoolean();
+
+    /** Bytes per warm-up call and calls: 12,800 calls of the vector loop, above C2's threshold. */
+    private static final int BYTES = 64 << 10;
+
+    private static final int ROUNDS = 400;
+    static volatile boolean done;
+
+    private Warmup() {}
+
+    static void start() {
+      if (!STARTED.compareAndSet(false, true)) {
+        return;
+      }
+      Thread thread = new Thread(Warmup::run, "hyphae-poly1305-warmup");
+      thread.setDaemon(true);
+      thread.setPriority(Thread.MIN_PRIORITY);
+      thread.start();
+    }
+
+    /** Absorbs random blocks under a random key; the results are checked by the tests, not here. */
+    static void run() {
+      Poly1305Lanes lanes = newInstance(Loader.CONSTRUCTOR);
+      Random random = new Random();
+      byte[] data = new byte[BYTES];
+      random.nextBytes(data);
+      long[] h = new long[3];
+      for (int i = 0; i < ROUNDS; i++) {
+        lanes.key(random.nextLong() & 0x0ffffffc0fffffffL, random.nextLong() & 0x0ffffffc0ffffffcL);
+        lanes.blocks(h, data, 0, BYTES);
+      }
+      done = true;
     }
   }
 

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import javax.crypto.Cipher;
@@ -178,6 +179,33 @@ class ChaCha20Poly1305Test {
         }
       }
     }
+  }
+
+  @Test
+  void theDefaultPoly1305SwitchesToTheLanesAfterTheWarmupWithTheSameTags() throws Exception {
+    byte[] key = new byte[32];
+    new Random(25519).nextBytes(key);
+    byte[] plaintext = new byte[65519];
+    new Random(65519).nextBytes(plaintext);
+    Cipher jdk = Cipher.getInstance("ChaCha20-Poly1305");
+    jdk.init(
+        Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "ChaCha20"), new IvParameterSpec(new byte[12]));
+    byte[] expected = jdk.doFinal(plaintext);
+
+    ChaCha20Poly1305 cold = new ChaCha20Poly1305(key); // starts the warm-up in this JVM
+    byte[] data = Arrays.copyOf(plaintext, plaintext.length + 16);
+    cold.seal(0, new byte[0], data, 0, plaintext.length);
+    assertThat(data).isEqualTo(expected);
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!Poly1305Lanes.warm() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(Poly1305Lanes.warm()).as("warm-up done within 120 s").isTrue();
+    data = Arrays.copyOf(plaintext, plaintext.length + 16);
+    new ChaCha20Poly1305(key).seal(0, new byte[0], data, 0, plaintext.length);
+    assertThat(data).isEqualTo(expected);
+    assertThat(new ChaCha20Poly1305(key).open(0, new byte[0], data, 0, plaintext.length)).isTrue();
   }
 
   @Test

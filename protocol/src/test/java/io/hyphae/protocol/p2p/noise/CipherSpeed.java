@@ -33,7 +33,18 @@ public final class CipherSpeed {
 
   private CipherSpeed() {}
 
-  public static void main(String[] args) throws GeneralSecurityException {
+  public static void main(String[] args) throws GeneralSecurityException, InterruptedException {
+    if (Poly1305Lanes.create().isPresent()) {
+      // the default Poly1305 computes in scalar code until the vector code's warm-up is done
+      long start = System.nanoTime();
+      long deadline = start + 120_000_000_000L;
+      while (!Poly1305Lanes.warm() && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      System.out.printf(
+          "vector Poly1305 warm-up: %s after %.2f s%n",
+          Poly1305Lanes.warm() ? "done" : "NOT done", (System.nanoTime() - start) / 1e9);
+    }
     byte[] key = new byte[32];
     byte[] data = new byte[LENGTH + Poly1305.TAG];
     Random random = new Random(1);
