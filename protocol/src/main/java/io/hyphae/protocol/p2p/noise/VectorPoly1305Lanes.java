@@ -81,7 +81,7 @@ final class VectorPoly1305Lanes implements Poly1305Lanes {
     }
   }
 
-  /** a x b mod p in radix 2^26, limbs carried to 26 bits (the top two may hold one bit more). */
+  /** a x b mod p in radix 2^26, limbs carried to 26 bits (limb 1 may exceed 2^26 by a little). */
   private static long[] multiply(long[] a, long[] b) {
     long b5x1 = 5 * b[1], b5x2 = 5 * b[2], b5x3 = 5 * b[3], b5x4 = 5 * b[4];
     long d0 = a[0] * b[0] + a[1] * b5x4 + a[2] * b5x3 + a[3] * b5x2 + a[4] * b5x1;
