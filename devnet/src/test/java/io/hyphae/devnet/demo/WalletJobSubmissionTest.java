@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.Command;
 
@@ -51,5 +52,25 @@ class WalletJobSubmissionTest {
         .containsSubsequence("--input", "/d/in.jsonl")
         .containsSubsequence("--bid-window", "5")
         .containsSubsequence("--max-price", WalletJobSubmission.MAX_PRICE_WEI.toString());
+  }
+
+  @Test
+  void aBidWindowAmongTheMoreOptionsReplacesTheDemosOne() {
+    JobSubmission.Request request =
+        new JobSubmission.Request(
+            Path.of("/d/devnet.json"),
+            Path.of("/d/password"),
+            Path.of("/d/in.jsonl"),
+            Path.of("/d/out.jsonl"),
+            "all-minilm-l6-v2-q",
+            "cpu-det-v1",
+            6,
+            Duration.ofMinutes(1));
+    List<String> arguments =
+        WalletJobSubmission.arguments(request, List.of("--bid-window", "1.000", "--no-wait"));
+    assertThat(arguments.stream().filter("--bid-window"::equals)).hasSize(1);
+    assertThat(arguments).containsSubsequence("--bid-window", "1.000", "--no-wait");
+    assertThat(WalletJobSubmission.arguments(request, List.of("--no-wait")))
+        .containsSubsequence("--bid-window", "5", "--no-wait");
   }
 }
