@@ -143,10 +143,27 @@ public final class WalletJobSubmission implements JobSubmission {
         "market");
   }
 
+  /**
+   * The JVM options {@code ./hyphae} gives wallet commands ({@code tools/wallet-jvm.args}), so the
+   * demo and the bench run {@code job submit} as a user does; the class archive is kept per class
+   * path, since the jars of a build and the classes of a test run differ.
+   */
+  static List<String> walletJvmOptions(Path hyphaeRoot, String classPath) {
+    Path args = hyphaeRoot.resolve("tools/wallet-jvm.args");
+    if (!java.nio.file.Files.isRegularFile(args)) {
+      return List.of();
+    }
+    String archive = "hyphae-wallet-" + Integer.toHexString(classPath.hashCode()) + ".jsa";
+    return List.of(
+        "@" + args,
+        "-XX:SharedArchiveFile=" + hyphaeRoot.resolve("devnet/target").resolve(archive));
+  }
+
   /** Runs the wallet in a child JVM and returns the one JSON object it prints ({@code --json}). */
   private JsonNode runWallet(List<String> arguments, java.time.Duration timeout, String what) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(walletJvmOptions(hyphaeRoot, System.getProperty("java.class.path")));
     command.add("-Dhyphae.root=" + hyphaeRoot);
     command.add("-Dlogback.configurationFile=" + hyphaeRoot.resolve("tools/logback.xml"));
     command.add("-cp");

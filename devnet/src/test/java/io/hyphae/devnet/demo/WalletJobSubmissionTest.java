@@ -2,10 +2,12 @@ package io.hyphae.devnet.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine.Command;
 
 class WalletJobSubmissionTest {
@@ -72,5 +74,18 @@ class WalletJobSubmissionTest {
     assertThat(arguments).containsSubsequence("--bid-window", "1.000", "--no-wait");
     assertThat(WalletJobSubmission.arguments(request, List.of("--no-wait")))
         .containsSubsequence("--bid-window", "5", "--no-wait");
+  }
+
+  @Test
+  void runsTheWalletWithTheLaunchersJvmOptionsAndAnArchivePerClassPath(@TempDir Path root)
+      throws Exception {
+    assertThat(WalletJobSubmission.walletJvmOptions(root, "a.jar")).isEmpty();
+    Files.createDirectories(root.resolve("tools"));
+    Files.writeString(root.resolve("tools/wallet-jvm.args"), "-XX:TieredStopAtLevel=1\n");
+    List<String> options = WalletJobSubmission.walletJvmOptions(root, "a.jar");
+    assertThat(options).first().isEqualTo("@" + root.resolve("tools/wallet-jvm.args"));
+    assertThat(options.get(1)).startsWith("-XX:SharedArchiveFile=" + root.resolve("devnet/target"));
+    assertThat(WalletJobSubmission.walletJvmOptions(root, "b.jar").get(1))
+        .isNotEqualTo(options.get(1));
   }
 }

@@ -26,6 +26,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,6 +52,8 @@ public final class SubmitFlow {
 
   /** Bids must stay valid this long after the bid window, for the assign transaction. */
   private static final long BID_EXPIRY_MARGIN_S = 30;
+
+  private static final Duration CHAIN_TIME_TIMEOUT = Duration.ofSeconds(60);
 
   private final SubmitOptions options;
   private final RequesterAccount account;
@@ -93,7 +97,10 @@ public final class SubmitFlow {
     started = clock.instant();
     phaseStart = started;
 
-    // ---- prepare: nothing is sent before the input and the funds are known to be good
+    // ---- prepare: nothing is sent before the input and the funds are known to be good. The
+    // handshakes with the providers and the chain's clock are fetched meanwhile.
+    RequesterPeer.Dialing dialing = peer.startDialing(options.providers());
+    CompletableFuture<Long> chainTime = CompletableFuture.supplyAsync(market::now);
     List<String> rows = InputRows.read(options.input());
     List<ShardInput> shards;
     try {
@@ -121,7 +128,8 @@ public final class SubmitFlow {
               + ")");
     }
     List<String> unreachable = new ArrayList<>();
-    List<ProviderRef> providers = peer.dial(options.providers(), unreachable);
+    Bytes32 inputRoot = io.hyphae.protocol.commitment.ShardLeaves.inputTree(shards).root();
+    List<ProviderRef> providers = dialing.reachable(unreachable);
     unreachable.forEach(u -> note("unreachable provider " + u));
     if (providers.isEmpty()) {
       throw new JobException(
@@ -133,12 +141,12 @@ public final class SubmitFlow {
     phase("prepare");
 
     // ---- post
-    long chainNow = Math.max(market.now(), clock.instant().getEpochSecond());
+    long chainNow = Math.max(chainTime(chainTime), clock.instant().getEpochSecond());
     JobSpec spec =
         new JobSpec(
             market(options.modelHash()),
             market(options.profileHash()),
-            market(io.hyphae.protocol.commitment.ShardLeaves.inputTree(shards).root()),
+            market(inputRoot),
             options.shards(),
             options.redundancy(),
             options.maxPricePerShard(),
@@ -1001,6 +1009,21 @@ public final class SubmitFlow {
 
   private long now() {
     return clock.instant().getEpochSecond();
+  }
+
+  /** The chain's clock read during prepare; a failed read throws as a direct read would. */
+  private static long chainTime(CompletableFuture<Long> read) throws InterruptedException {
+    try {
+      return read.get(CHAIN_TIME_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new ChainException("reading the chain's time failed: " + e.getCause(), e.getCause());
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new ChainException(
+          "reading the chain's time took longer than " + CHAIN_TIME_TIMEOUT.toSeconds() + " s", e);
+    }
   }
 
   private static io.hyphae.contracts.market.Bytes32 market(Bytes32 b) {
