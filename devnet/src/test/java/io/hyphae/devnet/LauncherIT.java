@@ -72,6 +72,18 @@ class LauncherIT {
   }
 
   @Test
+  void walletCommandsKeepAClassArchiveAndItsMessagesOutOfStdout(@TempDir Path keystore)
+      throws Exception {
+    Path archive = ROOT.resolve("wallet-cli/target/hyphae-wallet-cli.jsa");
+    for (int i = 0; i < 2; i++) { // the first run may write the archive, the second reads it
+      Run run = hyphae("account", "list", "--json", "--keystore-dir", keystore.toString());
+      assertThat(run.exitCode()).as(run.stderr()).isZero();
+      assertThat(run.stdout().strip()).as("JSON only").startsWith("[").endsWith("]");
+    }
+    assertThat(archive).isRegularFile();
+  }
+
+  @Test
   void nodeConfigPrintsTheEffectiveConfiguration() throws Exception {
     Run run = hyphae("node", "config", "--admin-port", "0");
     assertThat(run.exitCode()).as(run.stderr()).isZero();

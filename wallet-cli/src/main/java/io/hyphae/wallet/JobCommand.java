@@ -17,6 +17,7 @@ import io.hyphae.wallet.job.JobException;
 import io.hyphae.wallet.job.JobLedger;
 import io.hyphae.wallet.job.JobRecord;
 import io.hyphae.wallet.job.JobStore;
+import io.hyphae.wallet.job.LocalRerun;
 import io.hyphae.wallet.job.ProviderRef;
 import io.hyphae.wallet.job.RequesterAccount;
 import io.hyphae.wallet.job.RequesterPeer;
@@ -145,6 +146,17 @@ final class JobCommand implements Runnable {
     int spotChecks;
 
     @Option(
+        names = "--verifier",
+        defaultValue = "auto",
+        paramLabel = "auto|providers|local",
+        converter = VerifierConverter.class,
+        description =
+            "Who re-runs the spot checks: another provider, else this machine when the model is"
+                + " here (auto); providers only; this machine only (local). Default:"
+                + " ${DEFAULT-VALUE}.")
+    SpotCheck.Verifier verifier;
+
+    @Option(
         names = "--no-wait",
         description = "Stop once results are written; providers finalize after the window.")
     boolean noWait;
@@ -168,7 +180,8 @@ final class JobCommand implements Runnable {
                     peer,
                     store,
                     context.err(),
-                    Clock.systemUTC())
+                    Clock.systemUTC(),
+                    LocalRerun.nextTo(((WalletMain) spec.root().userObject()).root()))
                 .run();
         print(context, summary);
         return summary.requesterWhole() ? 0 : WalletMain.EXIT_FAILURE;
@@ -217,6 +230,7 @@ final class JobCommand implements Runnable {
             Duration.ofSeconds(challengeWindow != null ? challengeWindow : isDevnet ? 10 : 3600),
             refs,
             spotChecks,
+            verifier,
             !noWait,
             known);
       } catch (IllegalArgumentException e) {
@@ -262,6 +276,19 @@ final class JobCommand implements Runnable {
       s.challenges().forEach(c -> printChallenge(out, c));
       s.problems().forEach(p -> out.println("problem: " + p));
       out.flush();
+    }
+  }
+
+  /** {@code --verifier}: auto, providers or local, in any case. */
+  static final class VerifierConverter implements CommandLine.ITypeConverter<SpotCheck.Verifier> {
+    @Override
+    public SpotCheck.Verifier convert(String value) {
+      try {
+        return SpotCheck.Verifier.valueOf(value.toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(
+            "'" + value + "' is not auto, providers or local");
+      }
     }
   }
 

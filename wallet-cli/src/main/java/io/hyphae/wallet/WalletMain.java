@@ -85,6 +85,11 @@ public final class WalletMain implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "Missing a subcommand");
   }
 
+  /** The installation the wallet runs from ({@code hyphae.root}): its launcher, its devnet. */
+  Path root() {
+    return root;
+  }
+
   /** The context the subcommands work in: resolved options, environment, streams. */
   WalletContext context() {
     return new WalletContext(

@@ -73,6 +73,23 @@ public final class WalletJobSubmission implements JobSubmission {
 
   /** The wallet command line for the request (global options, then {@code job submit}). */
   static List<String> arguments(Request request) {
+    return arguments(request, List.of());
+  }
+
+  /**
+   * The same with more {@code job submit} options after the request's; a {@code --bid-window} among
+   * them replaces the demo's (picocli refuses an option given twice).
+   */
+  static List<String> arguments(Request request, List<String> moreOptions) {
+    List<String> arguments = new ArrayList<>(requestArguments(request));
+    if (!moreOptions.contains("--bid-window")) {
+      arguments.addAll(List.of("--bid-window", Integer.toString(BID_WINDOW_S)));
+    }
+    arguments.addAll(moreOptions);
+    return List.copyOf(arguments);
+  }
+
+  private static List<String> requestArguments(Request request) {
     return List.of(
         "--devnet-info",
         request.devnetInfo().toString(),
@@ -89,8 +106,6 @@ public final class WalletJobSubmission implements JobSubmission {
         request.profile(),
         "--shards",
         Integer.toString(request.shards()),
-        "--bid-window",
-        Integer.toString(BID_WINDOW_S),
         "--out",
         request.output().toString(),
         "--password-file",
@@ -117,9 +132,7 @@ public final class WalletJobSubmission implements JobSubmission {
             why -> {
               throw new DevnetException(why);
             });
-    List<String> arguments = new ArrayList<>(arguments(request));
-    arguments.addAll(moreOptions);
-    return new Outcome(runWallet(arguments, request.timeout(), "job submit"));
+    return new Outcome(runWallet(arguments(request, moreOptions), request.timeout(), "job submit"));
   }
 
   @Override
@@ -130,10 +143,27 @@ public final class WalletJobSubmission implements JobSubmission {
         "market");
   }
 
+  /**
+   * The JVM options {@code ./hyphae} gives wallet commands ({@code tools/wallet-jvm.args}), so the
+   * demo and the bench run {@code job submit} as a user does; the class archive is kept per class
+   * path, since the jars of a build and the classes of a test run differ.
+   */
+  static List<String> walletJvmOptions(Path hyphaeRoot, String classPath) {
+    Path args = hyphaeRoot.resolve("tools/wallet-jvm.args");
+    if (!java.nio.file.Files.isRegularFile(args)) {
+      return List.of();
+    }
+    String archive = "hyphae-wallet-" + Integer.toHexString(classPath.hashCode()) + ".jsa";
+    return List.of(
+        "@" + args,
+        "-XX:SharedArchiveFile=" + hyphaeRoot.resolve("devnet/target").resolve(archive));
+  }
+
   /** Runs the wallet in a child JVM and returns the one JSON object it prints ({@code --json}). */
   private JsonNode runWallet(List<String> arguments, java.time.Duration timeout, String what) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(walletJvmOptions(hyphaeRoot, System.getProperty("java.class.path")));
     command.add("-Dhyphae.root=" + hyphaeRoot);
     command.add("-Dlogback.configurationFile=" + hyphaeRoot.resolve("tools/logback.xml"));
     command.add("-cp");

@@ -2,9 +2,12 @@ package io.hyphae.devnet.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine.Command;
 
 class WalletJobSubmissionTest {
@@ -51,5 +54,38 @@ class WalletJobSubmissionTest {
         .containsSubsequence("--input", "/d/in.jsonl")
         .containsSubsequence("--bid-window", "5")
         .containsSubsequence("--max-price", WalletJobSubmission.MAX_PRICE_WEI.toString());
+  }
+
+  @Test
+  void aBidWindowAmongTheMoreOptionsReplacesTheDemosOne() {
+    JobSubmission.Request request =
+        new JobSubmission.Request(
+            Path.of("/d/devnet.json"),
+            Path.of("/d/password"),
+            Path.of("/d/in.jsonl"),
+            Path.of("/d/out.jsonl"),
+            "all-minilm-l6-v2-q",
+            "cpu-det-v1",
+            6,
+            Duration.ofMinutes(1));
+    List<String> arguments =
+        WalletJobSubmission.arguments(request, List.of("--bid-window", "1.000", "--no-wait"));
+    assertThat(arguments.stream().filter("--bid-window"::equals)).hasSize(1);
+    assertThat(arguments).containsSubsequence("--bid-window", "1.000", "--no-wait");
+    assertThat(WalletJobSubmission.arguments(request, List.of("--no-wait")))
+        .containsSubsequence("--bid-window", "5", "--no-wait");
+  }
+
+  @Test
+  void runsTheWalletWithTheLaunchersJvmOptionsAndAnArchivePerClassPath(@TempDir Path root)
+      throws Exception {
+    assertThat(WalletJobSubmission.walletJvmOptions(root, "a.jar")).isEmpty();
+    Files.createDirectories(root.resolve("tools"));
+    Files.writeString(root.resolve("tools/wallet-jvm.args"), "-XX:TieredStopAtLevel=1\n");
+    List<String> options = WalletJobSubmission.walletJvmOptions(root, "a.jar");
+    assertThat(options).first().isEqualTo("@" + root.resolve("tools/wallet-jvm.args"));
+    assertThat(options.get(1)).startsWith("-XX:SharedArchiveFile=" + root.resolve("devnet/target"));
+    assertThat(WalletJobSubmission.walletJvmOptions(root, "b.jar").get(1))
+        .isNotEqualTo(options.get(1));
   }
 }

@@ -140,7 +140,10 @@ public final class ModelRegistry {
                     "this node holds no model " + id + " (see: hyphae node models)"));
   }
 
-  /** A model by hash ({@code 0x…}) or by name; built-in names load on first use. */
+  /**
+   * A model by hash ({@code 0x…}) or by name; a built-in loads on first use, by its name or by its
+   * hash (as the wallet names a model).
+   */
   public Model resolve(String nameOrHash) throws ModelException {
     if (nameOrHash.startsWith("0x")) {
       Bytes32 id;
@@ -149,6 +152,15 @@ public final class ModelRegistry {
       } catch (IllegalArgumentException e) {
         throw new ModelException(
             ModelException.Reason.UNKNOWN_MODEL, "'" + nameOrHash + "' is not a model hash");
+      }
+      Optional<Model> held = get(id);
+      if (held.isPresent()) {
+        return held.get();
+      }
+      for (String name : BUILT_IN) {
+        if (loadBuiltIn(name).id().equals(id)) {
+          return get(id).orElseThrow();
+        }
       }
       return require(id);
     }

@@ -42,6 +42,17 @@ class ModelRegistryTest {
   }
 
   @Test
+  void aBuiltInModelLoadsByItsHashAsByItsName() throws Exception {
+    ModelRegistry registry = new ModelRegistry();
+    Model model = registry.resolve(MINILM_HASH);
+    assertThat(model.name()).isEqualTo(ModelRegistry.DEFAULT_MODEL);
+    assertThat(registry.resolve(ModelRegistry.DEFAULT_MODEL)).isSameAs(model);
+    assertThatThrownBy(() -> registry.resolve("0x" + "00".repeat(32)))
+        .isInstanceOf(ModelException.class)
+        .hasMessageContaining("holds no model 0x" + "00".repeat(32));
+  }
+
+  @Test
   void aDirectoryModelIsNamedByTheHashOfItsThreeFiles() throws Exception {
     writeModelDir(MANIFEST);
     ModelRegistry registry = new ModelRegistry();

@@ -79,22 +79,44 @@ public final class RequesterPeer implements AutoCloseable, QuoteSource, Evidence
     return ProviderRef.accountOf(peer).orElse("0x");
   }
 
-  /** Dials every provider at once; returns the ones reachable, and the failures in {@code why}. */
-  public List<ProviderRef> dial(List<ProviderRef> providers, List<String> why) {
+  /**
+   * Dials every provider at once and returns without waiting, so the handshakes overlap the
+   * caller's own work; {@link Dialing#reachable} collects them.
+   */
+  public Dialing startDialing(List<ProviderRef> providers) {
     List<CompletableFuture<?>> dials = new ArrayList<>();
     for (ProviderRef p : providers) {
       dials.add(host.dial(p.address()).orTimeout(DIAL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
     }
-    List<ProviderRef> reachable = new ArrayList<>();
-    for (int i = 0; i < providers.size(); i++) {
-      try {
-        dials.get(i).get(DIAL_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
-        reachable.add(providers.get(i));
-      } catch (Exception e) {
-        why.add(providers.get(i) + " at " + providers.get(i).address() + ": " + cause(e));
-      }
+    return new Dialing(List.copyOf(providers), List.copyOf(dials));
+  }
+
+  /** Dials under way, from {@link #startDialing}. */
+  public static final class Dialing {
+    private final List<ProviderRef> providers;
+    private final List<CompletableFuture<?>> dials;
+
+    private Dialing(List<ProviderRef> providers, List<CompletableFuture<?>> dials) {
+      this.providers = providers;
+      this.dials = dials;
     }
-    return reachable;
+
+    /** Waits for every dial; returns the providers reached, and the failures in {@code why}. */
+    public List<ProviderRef> reachable(List<String> why) {
+      List<ProviderRef> reachable = new ArrayList<>();
+      for (int i = 0; i < providers.size(); i++) {
+        try {
+          dials.get(i).get(DIAL_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
+          reachable.add(providers.get(i));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          why.add(providers.get(i) + " at " + providers.get(i).address() + ": interrupted");
+        } catch (Exception e) {
+          why.add(providers.get(i) + " at " + providers.get(i).address() + ": " + cause(e));
+        }
+      }
+      return reachable;
+    }
   }
 
   @Override

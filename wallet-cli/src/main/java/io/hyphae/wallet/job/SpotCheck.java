@@ -17,6 +17,16 @@ public final class SpotCheck {
 
   public static final double MIN_COSINE = 0.999;
 
+  /** Who re-runs the sampled rows ({@code job submit --verifier}). */
+  public enum Verifier {
+    /** Another provider; this machine when there is none or it cannot (and the model is here). */
+    AUTO,
+    /** Only another provider; the shard is skipped when there is none. */
+    PROVIDERS,
+    /** This machine, with the node program next to the wallet. */
+    LOCAL
+  }
+
   private SpotCheck() {}
 
   /** Why {@code got} does not match {@code expected}, or empty when it does. */

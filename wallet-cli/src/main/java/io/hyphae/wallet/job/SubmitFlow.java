@@ -26,6 +26,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -51,6 +53,8 @@ public final class SubmitFlow {
   /** Bids must stay valid this long after the bid window, for the assign transaction. */
   private static final long BID_EXPIRY_MARGIN_S = 30;
 
+  private static final Duration CHAIN_TIME_TIMEOUT = Duration.ofSeconds(60);
+
   private final SubmitOptions options;
   private final RequesterAccount account;
   private final ChallengeChain challengeChain;
@@ -58,6 +62,7 @@ public final class SubmitFlow {
   private final JobStore store;
   private final PrintWriter progress;
   private final Clock clock;
+  private final Optional<LocalRerun> local;
   private final Map<String, Long> phases = new LinkedHashMap<>();
   private final Map<String, Long> timeline = new LinkedHashMap<>();
   private final List<String> problems = new ArrayList<>();
@@ -77,8 +82,10 @@ public final class SubmitFlow {
       RequesterPeer peer,
       JobStore store,
       PrintWriter progress,
-      Clock clock) {
+      Clock clock,
+      Optional<LocalRerun> local) {
     this.options = options;
+    this.local = local;
     this.account = account;
     this.challengeChain = challengeChain;
     this.peer = peer;
@@ -93,7 +100,10 @@ public final class SubmitFlow {
     started = clock.instant();
     phaseStart = started;
 
-    // ---- prepare: nothing is sent before the input and the funds are known to be good
+    // ---- prepare: nothing is sent before the input and the funds are known to be good. The
+    // handshakes with the providers and the chain's clock are fetched meanwhile.
+    RequesterPeer.Dialing dialing = peer.startDialing(options.providers());
+    CompletableFuture<Long> chainTime = CompletableFuture.supplyAsync(market::now);
     List<String> rows = InputRows.read(options.input());
     List<ShardInput> shards;
     try {
@@ -121,7 +131,8 @@ public final class SubmitFlow {
               + ")");
     }
     List<String> unreachable = new ArrayList<>();
-    List<ProviderRef> providers = peer.dial(options.providers(), unreachable);
+    Bytes32 inputRoot = io.hyphae.protocol.commitment.ShardLeaves.inputTree(shards).root();
+    List<ProviderRef> providers = dialing.reachable(unreachable);
     unreachable.forEach(u -> note("unreachable provider " + u));
     if (providers.isEmpty()) {
       throw new JobException(
@@ -133,12 +144,12 @@ public final class SubmitFlow {
     phase("prepare");
 
     // ---- post
-    long chainNow = Math.max(market.now(), clock.instant().getEpochSecond());
+    long chainNow = Math.max(chainTime(chainTime), clock.instant().getEpochSecond());
     JobSpec spec =
         new JobSpec(
             market(options.modelHash()),
             market(options.profileHash()),
-            market(io.hyphae.protocol.commitment.ShardLeaves.inputTree(shards).root()),
+            market(inputRoot),
             options.shards(),
             options.redundancy(),
             options.maxPricePerShard(),
@@ -476,85 +487,183 @@ public final class SubmitFlow {
       checks.add("spot checks off (--spot-checks 0)");
       return "skipped";
     }
-    int passed = 0;
-    int failed = 0;
+    SpotCheck.Verifier mode = options.verifier();
+    int[] outcome = new int[2]; // passed, failed
+    // Shards re-run here, in one local run at the end: sample and why (for AUTO, the fallback).
+    Map<Integer, List<Integer>> localSamples = new TreeMap<>();
+    Map<Integer, String> localWhy = new TreeMap<>();
     for (var entry : chosen.entrySet()) {
       int shard = entry.getKey();
       AcceptedResult result = entry.getValue();
-      Optional<ProviderRef> verifier =
-          providers.stream()
-              .filter(p -> !p.account().toLowerCase(Locale.ROOT).equals(result.provider()))
-              .skip(providers.size() <= 1 ? 0 : random.nextInt(Math.max(1, providers.size() - 1)))
-              .findFirst()
-              .or(
-                  () ->
-                      providers.stream()
-                          .filter(
-                              p -> !p.account().toLowerCase(Locale.ROOT).equals(result.provider()))
-                          .findFirst());
-      if (verifier.isEmpty()) {
-        checks.add("shard " + shard + ": skipped, no other provider to re-run it");
-        continue;
-      }
       ShardInput.Texts input = (ShardInput.Texts) session.shards().get(shard);
       List<Integer> sample = SpotCheck.sample(input.rowCount(), options.spotChecks(), random);
-      List<String> texts = sample.stream().map(i -> input.rows().get(i)).toList();
-      ShardInput.Texts rows = new ShardInput.Texts(input.firstRow() + sample.get(0), texts);
-      ShardOutput.Embeddings theirs;
-      try {
-        theirs =
-            peer.rerun(verifier.get(), options.modelHash(), options.profileHash(), rows)
-                .get(
-                    io.hyphae.protocol.job.JobProtocols.VERIFY.timeout().toMillis() + 1000,
-                    TimeUnit.MILLISECONDS);
-      } catch (Exception e) {
-        checks.add(
-            "shard "
-                + shard
-                + ": skipped, "
-                + verifier.get()
-                + " could not re-run it: "
-                + RequesterPeer.cause(e));
+      if (mode == SpotCheck.Verifier.LOCAL) {
+        localSamples.put(shard, sample);
         continue;
       }
-      List<String> bad = new ArrayList<>();
-      for (int i = 0; i < sample.size(); i++) {
-        long row = input.firstRow() + sample.get(i);
-        float[] mine = result.output().rows().get(sample.get(i));
-        SpotCheck.mismatch(theirs.rows().get(i), mine, options.exactProfile())
-            .ifPresent(why -> bad.add("row " + row + " " + why));
-      }
-      if (bad.isEmpty()) {
-        passed++;
-        checks.add(
-            "shard "
-                + shard
-                + ": "
-                + sample.size()
-                + " rows match "
-                + verifier.get().name()
-                + (options.exactProfile()
-                    ? " bit for bit"
-                    : " (cosine >= " + SpotCheck.MIN_COSINE + ")"));
+      Optional<ProviderRef> verifier = otherProvider(providers, result.provider());
+      String unchecked;
+      if (verifier.isEmpty()) {
+        unchecked = "no other provider to re-run it";
       } else {
-        failed++;
-        mismatches.put(
-            shard, "MISMATCH with " + verifier.get().name() + ": " + String.join("; ", bad));
-        checks.add(
-            "shard "
-                + shard
-                + " MISMATCH with "
-                + verifier.get().name()
-                + ": "
-                + String.join("; ", bad));
+        List<String> texts = sample.stream().map(i -> input.rows().get(i)).toList();
+        ShardInput.Texts rows = new ShardInput.Texts(input.firstRow() + sample.get(0), texts);
+        try {
+          ShardOutput.Embeddings theirs =
+              peer.rerun(verifier.get(), options.modelHash(), options.profileHash(), rows)
+                  .get(
+                      io.hyphae.protocol.job.JobProtocols.VERIFY.timeout().toMillis() + 1000,
+                      TimeUnit.MILLISECONDS);
+          tally(
+              compare(shard, input, sample, result, theirs.rows(), verifier.get().name()),
+              checks,
+              mismatches,
+              outcome,
+              chosen.size());
+          continue;
+        } catch (Exception e) {
+          unchecked = verifier.get() + " could not re-run it: " + RequesterPeer.cause(e);
+        }
       }
-      progress.printf("\rverified %d/%d shards", passed + failed, chosen.size());
-      progress.flush();
+      if (mode == SpotCheck.Verifier.AUTO && local.isPresent()) {
+        localSamples.put(shard, sample);
+        localWhy.put(shard, unchecked);
+      } else {
+        checks.add("shard " + shard + ": skipped, " + unchecked);
+      }
     }
-    if (passed + failed > 0) {
+    if (!localSamples.isEmpty()) {
+      rerunLocally(session, chosen, localSamples, localWhy, checks, mismatches, outcome);
+    }
+    if (outcome[0] + outcome[1] > 0) {
       progress.println();
     }
-    return failed > 0 ? "failed" : passed > 0 ? "passed" : "skipped";
+    return outcome[1] > 0 ? "failed" : outcome[0] > 0 ? "passed" : "skipped";
+  }
+
+  /** A provider other than {@code provider}, picked at random among them. */
+  private Optional<ProviderRef> otherProvider(List<ProviderRef> providers, String provider) {
+    List<ProviderRef> others =
+        providers.stream()
+            .filter(p -> !p.account().toLowerCase(Locale.ROOT).equals(provider))
+            .toList();
+    return others.isEmpty()
+        ? Optional.empty()
+        : Optional.of(others.get(random.nextInt(others.size())));
+  }
+
+  /**
+   * Re-runs the sampled rows of every shard in {@code samples} on this machine, in one run of the
+   * node program, and compares them.
+   */
+  private void rerunLocally(
+      RequesterSession session,
+      Map<Integer, AcceptedResult> chosen,
+      Map<Integer, List<Integer>> samples,
+      Map<Integer, String> why,
+      List<String> checks,
+      Map<Integer, String> mismatches,
+      int[] outcome) {
+    List<String> texts = new ArrayList<>();
+    for (var e : samples.entrySet()) {
+      ShardInput.Texts input = (ShardInput.Texts) session.shards().get(e.getKey());
+      e.getValue().forEach(i -> texts.add(input.rows().get(i)));
+    }
+    List<float[]> here;
+    try {
+      if (local.isEmpty()) {
+        throw new java.io.IOException(
+            "the node program is not next to this wallet (run it through ./hyphae)");
+      }
+      progress.printf("re-running %d rows of %d shards locally%n", texts.size(), samples.size());
+      progress.flush();
+      here = local.get().embed(options.modelHash(), options.profileHash(), texts);
+    } catch (java.io.IOException e) {
+      samples
+          .keySet()
+          .forEach(
+              shard ->
+                  checks.add(
+                      "shard "
+                          + shard
+                          + ": skipped, "
+                          + (why.containsKey(shard) ? why.get(shard) + ", and " : "")
+                          + "the local re-run failed: "
+                          + e.getMessage()));
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      samples.keySet().forEach(shard -> checks.add("shard " + shard + ": skipped, interrupted"));
+      return;
+    }
+    int next = 0;
+    for (var e : samples.entrySet()) {
+      int shard = e.getKey();
+      List<Integer> sample = e.getValue();
+      ShardInput.Texts input = (ShardInput.Texts) session.shards().get(shard);
+      tally(
+          compare(
+              shard,
+              input,
+              sample,
+              chosen.get(shard),
+              here.subList(next, next + sample.size()),
+              "the local re-run" + (why.containsKey(shard) ? " (" + why.get(shard) + ")" : "")),
+          checks,
+          mismatches,
+          outcome,
+          chosen.size());
+      next += sample.size();
+    }
+  }
+
+  /** One shard's spot check: the mismatch (null when the rows match) and the line to report. */
+  private record Checked(int shard, String mismatch, String line) {}
+
+  /** Compares a re-run of the sampled rows with the provider's. */
+  private Checked compare(
+      int shard,
+      ShardInput.Texts input,
+      List<Integer> sample,
+      AcceptedResult result,
+      List<float[]> theirs,
+      String who) {
+    List<String> bad = new ArrayList<>();
+    for (int i = 0; i < sample.size(); i++) {
+      long row = input.firstRow() + sample.get(i);
+      float[] mine = result.output().rows().get(sample.get(i));
+      SpotCheck.mismatch(theirs.get(i), mine, options.exactProfile())
+          .ifPresent(why -> bad.add("row " + row + " " + why));
+    }
+    if (bad.isEmpty()) {
+      return new Checked(
+          shard,
+          null,
+          "shard "
+              + shard
+              + ": "
+              + sample.size()
+              + " rows match "
+              + who
+              + (options.exactProfile()
+                  ? " bit for bit"
+                  : " (cosine >= " + SpotCheck.MIN_COSINE + ")"));
+    }
+    String mismatch = "MISMATCH with " + who + ": " + String.join("; ", bad);
+    return new Checked(shard, mismatch, "shard " + shard + " " + mismatch);
+  }
+
+  private void tally(
+      Checked c, List<String> checks, Map<Integer, String> mismatches, int[] outcome, int total) {
+    checks.add(c.line());
+    if (c.mismatch() == null) {
+      outcome[0]++;
+    } else {
+      outcome[1]++;
+      mismatches.put(c.shard(), c.mismatch());
+    }
+    progress.printf("\rverified %d/%d shards", outcome[0] + outcome[1], total);
+    progress.flush();
   }
 
   // ---------------------------------------------------------------- settlement
@@ -1001,6 +1110,21 @@ public final class SubmitFlow {
 
   private long now() {
     return clock.instant().getEpochSecond();
+  }
+
+  /** The chain's clock read during prepare; a failed read throws as a direct read would. */
+  private static long chainTime(CompletableFuture<Long> read) throws InterruptedException {
+    try {
+      return read.get(CHAIN_TIME_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new ChainException("reading the chain's time failed: " + e.getCause(), e.getCause());
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new ChainException(
+          "reading the chain's time took longer than " + CHAIN_TIME_TIMEOUT.toSeconds() + " s", e);
+    }
   }
 
   private static io.hyphae.contracts.market.Bytes32 market(Bytes32 b) {

@@ -10,7 +10,8 @@ import java.util.List;
  * A {@code job submit} request, validated.
  *
  * @param exactProfile true when outputs must match bit for bit (the deterministic CPU profile)
- * @param spotChecks rows re-run per shard on another provider
+ * @param spotChecks rows re-run per shard on another provider (or locally, see {@code verifier})
+ * @param verifier who re-runs the sampled rows
  * @param waitForSettlement false for {@code --no-wait}: stop once results are written
  * @param knownProviders every provider whose address is known (those asked, then the devnet's):
  *     where challenge committee members are looked up
@@ -29,11 +30,13 @@ public record SubmitOptions(
     Duration challengeWindow,
     List<ProviderRef> providers,
     int spotChecks,
+    SpotCheck.Verifier verifier,
     boolean waitForSettlement,
     List<ProviderRef> knownProviders) {
 
   public SubmitOptions {
     providers = List.copyOf(providers);
+    java.util.Objects.requireNonNull(verifier, "verifier");
     knownProviders = List.copyOf(knownProviders);
     if (shards < 1) {
       throw new IllegalArgumentException("--shards must be at least 1");

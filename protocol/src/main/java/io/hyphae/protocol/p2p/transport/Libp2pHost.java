@@ -324,6 +324,11 @@ public final class Libp2pHost implements Host {
 
   private CompletableFuture<Connection> connect(
       InetSocketAddress socket, Optional<PeerId> expected) {
+    if (state.get() != State.RUNNING) {
+      // stopped while the address was resolved: the event loops may be gone
+      return CompletableFuture.failedFuture(
+          new P2pException(P2pException.Reason.NOT_RUNNING, "host is not running"));
+    }
     if (openChannels.incrementAndGet() > config.limits().maxConnections()) {
       openChannels.decrementAndGet();
       return CompletableFuture.failedFuture(
