@@ -3,6 +3,7 @@ package io.hyphae.devnet.local;
 import io.hyphae.contracts.config.DevnetInfo;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.module.ModuleFinder;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,7 @@ final class NodeProcesses {
 
   static final Duration NODE_START = Duration.ofSeconds(120);
   private static final Duration POLL = Duration.ofMillis(100);
+  private static final String SIMD_MODULE = "jdk.incubator.vector";
 
   private final Path hyphaeRoot;
   private final DevnetLayout layout;
@@ -63,22 +66,34 @@ final class NodeProcesses {
           "no node configuration at " + config + " (was " + name + " part of this devnet?)");
     }
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> command =
+    List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx1g", "-XX:+UseSerialGC"));
+    command.addAll(simdOptions());
+    command.addAll(
         List.of(
-            java.toString(),
-            "-Xmx1g",
-            "-XX:+UseSerialGC",
             "-Dhyphae.root=" + hyphaeRoot,
             "-Dlogback.configurationFile=" + hyphaeRoot.resolve("tools/logback.xml"),
             "-jar",
             nodeJar().toString(),
             "run",
             "--config",
-            config.toString());
+            config.toString()));
     long pid =
         DetachedProcess.start(command, layout.nodeLog(index), layout.providerDir(index), nodeEnv());
     out.printf("Started %s (pid %d), log %s%n", name, pid, layout.nodeLog(index));
     return pid;
+  }
+
+  /**
+   * The incubating Vector API for the node's SIMD Poly1305 (docs/p2p.md), as {@code ./hyphae node
+   * run} gives it: where this JDK has the module and {@code HYPHAE_SIMD} is not {@code 0}. The
+   * node's JVM then writes one "Using incubator modules" warning at the top of its log.
+   */
+  List<String> simdOptions() {
+    boolean present = ModuleFinder.ofSystem().find(SIMD_MODULE).isPresent();
+    if (!present || "0".equals(environment.get("HYPHAE_SIMD"))) {
+      return List.of();
+    }
+    return List.of("--add-modules", SIMD_MODULE);
   }
 
   /**

@@ -11,11 +11,21 @@ import java.util.Arrays;
  * 4, so the parts of a product that pass 2^128 fold back exactly as 5/4 of that limb: four 64x64 to
  * 128-bit products per 16-byte block (plus two small ones), where 44-bit limbs need nine. The JDK's
  * own Poly1305 is vectorised only on CPUs with AVX-512 or AVX-IFMA; elsewhere its generic field
- * arithmetic was the slowest part of the Noise transport. Not thread-safe; one instance per cipher.
+ * arithmetic was the slowest part of the Noise transport. Where the JVM has the Vector API, runs of
+ * at least {@link #LANES_MIN} bytes go through {@link Poly1305Lanes} (four blocks at a time in SIMD
+ * lanes) and the rest stays here. Not thread-safe; one instance per cipher.
  */
 final class Poly1305 {
   static final int TAG = 16;
   private static final int BLOCK = 16;
+
+  /**
+   * The shortest run of whole blocks handed to the lanes, whose fixed costs (r^2 to r^4 once per
+   * key, joining the lanes once per run) are worth a few scalar blocks each. Not tuned: the bulk
+   * traffic is 65519-byte Noise messages, far above it; short control frames stay scalar.
+   */
+  static final int LANES_MIN = 256;
+
   private static final VarHandle LE_LONG =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -24,6 +34,34 @@ final class Poly1305 {
   private long pad0, pad1;
   private final byte[] partial = new byte[BLOCK];
   private int partialLength;
+  private final Poly1305Lanes lanes;
+  private final boolean afterWarmup;
+  private final long[] laneState;
+  private boolean lanesKeyed;
+
+  /**
+   * Uses the vector lanes where this JVM has them ({@link Poly1305Lanes#create()}), once their
+   * warm-up is done ({@link Poly1305Lanes#warm()}).
+   */
+  Poly1305() {
+    this(Poly1305Lanes.create().orElse(null), true);
+  }
+
+  /** With {@code lanes} for long runs of blocks from the start, or scalar code alone when null. */
+  Poly1305(Poly1305Lanes lanes) {
+    this(lanes, false);
+  }
+
+  private Poly1305(Poly1305Lanes lanes, boolean afterWarmup) {
+    this.lanes = lanes;
+    this.afterWarmup = afterWarmup;
+    this.laneState = lanes == null ? null : new long[3];
+  }
+
+  /** Whether long runs of blocks go through vector lanes. */
+  boolean vectorised() {
+    return lanes != null;
+  }
 
   /** Starts a new tag with the 32-byte one-time key at {@code key[offset]}. */
   void init(byte[] key, int offset) {
@@ -37,6 +75,7 @@ final class Poly1305 {
     pad0 = (long) LE_LONG.get(key, offset + 16);
     pad1 = (long) LE_LONG.get(key, offset + 24);
     partialLength = 0;
+    lanesKeyed = false;
   }
 
   void update(byte[] in, int offset, int length) {
@@ -53,6 +92,13 @@ final class Poly1305 {
       partialLength = 0;
     }
     int whole = length & ~(BLOCK - 1);
+    if (lanes != null && whole >= LANES_MIN && (!afterWarmup || Poly1305Lanes.warm())) {
+      int wide = whole & ~(Poly1305Lanes.STEP - 1);
+      laneBlocks(in, offset, wide);
+      offset += wide;
+      length -= wide;
+      whole -= wide;
+    }
     if (whole > 0) {
       blocks(in, offset, whole, 1);
     }
@@ -60,6 +106,21 @@ final class Poly1305 {
       partialLength = length - whole;
       System.arraycopy(in, offset + whole, partial, 0, partialLength);
     }
+  }
+
+  private void laneBlocks(byte[] in, int offset, int length) {
+    if (!lanesKeyed) {
+      lanes.key(r0, r1);
+      lanesKeyed = true;
+    }
+    long[] state = laneState;
+    state[0] = h0;
+    state[1] = h1;
+    state[2] = h2;
+    lanes.blocks(state, in, offset, length);
+    h0 = state[0];
+    h1 = state[1];
+    h2 = state[2];
   }
 
   /** Feeds zeros up to the next 16-byte boundary (the AEAD's padding). */
@@ -95,7 +156,7 @@ final class Poly1305 {
       t = h1 + m1 + c;
       c = carry(h1, m1, t);
       h1 = t;
-      h2 += c + hibit; // h2 <= 6 here: below 4 after each block, plus these two bits
+      h2 += c + hibit; // h2 <= 6 here: at most 4 after a block or the lanes, plus these two bits
 
       // d = h * r folded mod p (2^128 -> 5/4 through s1), each d_i a 128-bit (low, high) pair:
       // d0 = h0 r0 + h1 s1 < 2^126, d1 = h0 r1 + h1 r0 + h2 s1 < 2^125, d2 = h2 r0 < 2^63.

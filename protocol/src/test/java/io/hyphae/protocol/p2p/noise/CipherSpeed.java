@@ -16,8 +16,12 @@ import javax.crypto.spec.SecretKeySpec;
  * ./mvnw -pl protocol test-compile}:
  *
  * <pre>
- * java -cp protocol/target/test-classes:protocol/target/classes io.hyphae.protocol.p2p.noise.CipherSpeed
+ * java --add-modules jdk.incubator.vector \
+ *   -cp protocol/target/test-classes:protocol/target/classes io.hyphae.protocol.p2p.noise.CipherSpeed
  * </pre>
+ *
+ * <p>Without {@code --add-modules} (or with {@code -Dhyphae.noise.simd=false}) the AEAD lines
+ * measure the scalar Poly1305.
  */
 public final class CipherSpeed {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -29,7 +33,18 @@ public final class CipherSpeed {
 
   private CipherSpeed() {}
 
-  public static void main(String[] args) throws GeneralSecurityException {
+  public static void main(String[] args) throws GeneralSecurityException, InterruptedException {
+    if (Poly1305Lanes.create().isPresent()) {
+      // the default Poly1305 computes in scalar code until the vector code's warm-up is done
+      long start = System.nanoTime();
+      long deadline = start + 120_000_000_000L;
+      while (!Poly1305Lanes.warm() && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      System.out.printf(
+          "vector Poly1305 warm-up: %s after %.2f s%n",
+          Poly1305Lanes.warm() ? "done" : "NOT done", (System.nanoTime() - start) / 1e9);
+    }
     byte[] key = new byte[32];
     byte[] data = new byte[LENGTH + Poly1305.TAG];
     Random random = new Random(1);
@@ -47,15 +62,30 @@ public final class CipherSpeed {
           chacha.init(Cipher.ENCRYPT_MODE, spec, new ChaCha20ParameterSpec(nonce, 1));
           chacha.update(data, 0, LENGTH, data, 0);
         });
-    Poly1305 mac = new Poly1305();
     byte[] tag = new byte[Poly1305.TAG];
+    Poly1305 scalar = new Poly1305(null);
     report(
-        "our Poly1305",
+        "our Poly1305, scalar",
         () -> {
-          mac.init(key, 0);
-          mac.update(data, 0, LENGTH);
-          mac.finish(tag, 0);
+          scalar.init(key, 0);
+          scalar.update(data, 0, LENGTH);
+          scalar.finish(tag, 0);
         });
+    Poly1305 mac = new Poly1305();
+    if (mac.vectorised()) {
+      report(
+          "our Poly1305, vector lanes",
+          () -> {
+            mac.init(key, 0);
+            mac.update(data, 0, LENGTH);
+            mac.finish(tag, 0);
+          });
+    } else {
+      System.out.println(
+          "(no vector Poly1305 in this JVM: run it with --add-modules "
+              + Poly1305Lanes.MODULE
+              + ")");
+    }
     ChaCha20Poly1305 ours = new ChaCha20Poly1305(key);
     byte[] empty = new byte[0];
     report("our ChaCha20-Poly1305 seal", () -> ours.seal(counter[0]++, empty, data, 0, LENGTH));
