@@ -57,14 +57,15 @@ class LocalSpotCheckIT {
                     "--bid-window",
                     "5",
                     "--providers",
-                    only.multiaddr(),
-                    "--no-wait")))) {
+                    only.multiaddr())))) {
+      // Settled before it returns, so no payment of this job lands during the next test.
       run = wallet.awaitExit(Duration.ofSeconds(180));
     }
 
     assertThat(run.exitCode()).as("%s%n%s", run, devnet.logTails()).isZero();
     JsonNode report = JSON.readTree(run.stdout());
     assertThat(report.path("verification").asText()).as(report.toString()).isEqualTo("passed");
+    assertThat(report.path("state").asText()).isEqualTo("FINALIZED");
     List<String> checks = new ArrayList<>();
     report.path("checks").forEach(c -> checks.add(c.asText()));
     assertThat(checks)

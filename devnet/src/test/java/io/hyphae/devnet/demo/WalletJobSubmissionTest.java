@@ -2,6 +2,7 @@ package io.hyphae.devnet.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,5 +88,8 @@ class WalletJobSubmissionTest {
     assertThat(options.get(1)).startsWith("-XX:SharedArchiveFile=" + root.resolve("devnet/target"));
     assertThat(WalletJobSubmission.walletJvmOptions(root, "b.jar").get(1))
         .isNotEqualTo(options.get(1));
+    // A class path with a directory (a test's) cannot be archived: no options at all.
+    assertThat(WalletJobSubmission.walletJvmOptions(root, "a.jar" + File.pathSeparator + root))
+        .isEmpty();
   }
 }
