@@ -50,8 +50,10 @@ public final class P2pBench implements Callable<Integer> {
 
   @Option(
       names = "--mib",
-      defaultValue = "256",
-      description = "MiB per throughput run (default: ${DEFAULT-VALUE}).")
+      defaultValue = "1024",
+      description =
+          "MiB per throughput run: at least 1 GiB, so that a run measures the steady state"
+              + " rather than the JIT compiler's last work (default: ${DEFAULT-VALUE}).")
   int mib;
 
   @Option(
