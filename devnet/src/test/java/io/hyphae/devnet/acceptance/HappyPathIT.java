@@ -66,20 +66,7 @@ class HappyPathIT {
           WalletProcess.start(
               devnet.root(),
               work.resolve("jobs"),
-              devnet.jobSubmit(
-                  List.of(
-                      "--input",
-                      input.toString(),
-                      "--model",
-                      AcceptanceDevnet.MODEL,
-                      "--shards",
-                      Integer.toString(SHARDS),
-                      "--max-price",
-                      MAX_PRICE.toString(),
-                      "--bid-window",
-                      "5",
-                      "--out",
-                      output.toString())))) {
+              devnet.jobSubmit(input, SHARDS, MAX_PRICE, "--out", output.toString()))) {
         run = wallet.awaitExit(Duration.ofSeconds(180));
       }
       assertThat(run.exitCode()).as("%s%n%s", run, devnet.logTails()).isZero();

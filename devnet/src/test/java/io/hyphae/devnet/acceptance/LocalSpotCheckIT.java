@@ -44,20 +44,7 @@ class LocalSpotCheckIT {
         WalletProcess.start(
             devnet.root(),
             work.resolve("jobs"),
-            devnet.jobSubmit(
-                List.of(
-                    "--input",
-                    input.toString(),
-                    "--model",
-                    AcceptanceDevnet.MODEL,
-                    "--shards",
-                    Integer.toString(SHARDS),
-                    "--max-price",
-                    MAX_PRICE.toString(),
-                    "--bid-window",
-                    "5",
-                    "--providers",
-                    only.multiaddr())))) {
+            devnet.jobSubmit(input, SHARDS, MAX_PRICE, "--providers", only.multiaddr()))) {
       // Settled before it returns, so no payment of this job lands during the next test.
       run = wallet.awaitExit(Duration.ofSeconds(180));
     }

@@ -74,21 +74,13 @@ class ProviderKilledIT {
               devnet.root(),
               work.resolve("jobs"),
               devnet.jobSubmit(
-                  List.of(
-                      "--input",
-                      input.toString(),
-                      "--model",
-                      AcceptanceDevnet.MODEL,
-                      "--shards",
-                      Integer.toString(SHARDS),
-                      "--max-price",
-                      MAX_PRICE.toString(),
-                      "--bid-window",
-                      "5",
-                      "--commit-deadline",
-                      Integer.toString(COMMIT_DEADLINE_S),
-                      "--out",
-                      output.toString())))) {
+                  input,
+                  SHARDS,
+                  MAX_PRICE,
+                  "--commit-deadline",
+                  Integer.toString(COMMIT_DEADLINE_S),
+                  "--out",
+                  output.toString()))) {
         jobId =
             new BigInteger(
                 wallet

@@ -58,20 +58,7 @@ class ProviderRestartIT {
             WalletProcess.start(
                 devnet.root(),
                 work.resolve("jobs"),
-                devnet.jobSubmit(
-                    List.of(
-                        "--input",
-                        input.toString(),
-                        "--model",
-                        AcceptanceDevnet.MODEL,
-                        "--shards",
-                        Integer.toString(SHARDS),
-                        "--max-price",
-                        MAX_PRICE.toString(),
-                        "--bid-window",
-                        "5",
-                        "--out",
-                        output.toString())))) {
+                devnet.jobSubmit(input, SHARDS, MAX_PRICE, "--out", output.toString()))) {
       jobId =
           new BigInteger(
               wallet

@@ -62,20 +62,7 @@ class WrongOutputIT {
           WalletProcess.start(
               devnet.root(),
               work.resolve("jobs"),
-              devnet.jobSubmit(
-                  List.of(
-                      "--input",
-                      input.toString(),
-                      "--model",
-                      AcceptanceDevnet.MODEL,
-                      "--shards",
-                      Integer.toString(SHARDS),
-                      "--max-price",
-                      MAX_PRICE.toString(),
-                      "--bid-window",
-                      "5",
-                      "--out",
-                      output.toString())))) {
+              devnet.jobSubmit(input, SHARDS, MAX_PRICE, "--out", output.toString()))) {
         // Spot checks, the challenge, the 30 s voting and up to 20 s reveal periods, settlement.
         run = wallet.awaitExit(Duration.ofSeconds(300));
       }

@@ -144,6 +144,31 @@ public final class AcceptanceDevnet implements AutoCloseable {
     return args;
   }
 
+  /**
+   * {@code job submit} of {@code input} in {@code shards} shards of {@link #MODEL} at most {@code
+   * maxPrice} wei a shard, with a 5 s bid window (the devnet's 1 s is too short for a cold node's
+   * first quote on a busy machine; the window closes once every range has a bid), then {@code
+   * extra}.
+   */
+  public List<String> jobSubmit(
+      Path input, int shards, java.math.BigInteger maxPrice, String... extra) {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "--input",
+                input.toString(),
+                "--model",
+                MODEL,
+                "--shards",
+                Integer.toString(shards),
+                "--max-price",
+                maxPrice.toString(),
+                "--bid-window",
+                "5"));
+    args.addAll(List.of(extra));
+    return jobSubmit(args);
+  }
+
   /** {@code devnet status --json} of this devnet. */
   public JsonNode status() throws IOException {
     DevnetCli.Run status = DevnetCli.run("status", "--json", "--dir", layout.dir().toString());
